@@ -1,0 +1,41 @@
+# Two commands: `make demo` and `make test`. Both build the virtualenv from nothing.
+PYTHON ?= python3
+VENV ?= .venv
+# torch first: it is a CPU build on these machines; a bare `torch` requirement pulls CUDA wheels.
+TORCH_SPEC ?= torch==2.13.0
+BIN := $(VENV)/bin
+RUNTIME_STAMP := $(VENV)/.runtime-installed
+DEV_STAMP := $(VENV)/.dev-installed
+PYTEST_WORKERS ?= 2
+
+.PHONY: install install-dev demo test lint typecheck clean
+
+$(RUNTIME_STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check $(TORCH_SPEC)
+	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[local]'
+	touch $@
+
+$(DEV_STAMP): $(RUNTIME_STAMP)
+	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[local,dev]'
+	touch $@
+
+install: $(RUNTIME_STAMP)
+
+install-dev: $(DEV_STAMP)
+
+demo: install
+	$(BIN)/mmtrust demo --out out
+
+lint: install-dev
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
+
+typecheck: install-dev
+	$(BIN)/mypy
+
+test: lint typecheck
+	HF_HUB_OFFLINE=1 $(BIN)/pytest -q -n $(PYTEST_WORKERS) --durations=15
+
+clean:
+	rm -rf $(VENV) out logs .mypy_cache .ruff_cache .pytest_cache

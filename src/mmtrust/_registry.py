@@ -1,0 +1,8 @@
+"""Inspect entry point: importing this module registers mmtrust's tasks and model providers.
+
+``pyproject.toml`` declares it under the ``inspect_ai`` entry-point group, so that
+``inspect eval mmtrust/<task> --model hf-vlm/<path>`` works without importing mmtrust by hand.
+"""
+
+from mmtrust.models.local_vlm import LocalVisionLanguageAPI, ReferenceModelAPI  # noqa: F401
+from mmtrust.tasks.mub import mub_explicit, mub_implicit, mub_misleading  # noqa: F401

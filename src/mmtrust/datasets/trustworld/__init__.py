@@ -1,0 +1,32 @@
+"""TrustWorld: a seeded synthetic visual world with known ground truth.
+
+Every item is a scene graph (``scene.py``), its rendered image (``render.py``) and a question
+read off the graph (``questions.py``). Splits come from disjoint seed ranges, so a model trained
+on ``train`` is never tested on a scene seed it saw.
+"""
+
+from mmtrust.datasets.trustworld.dataset import (
+    DEFAULT_SPLIT_SIZES,
+    SPLITS,
+    TrustWorldItem,
+    trustworld_dataset,
+    trustworld_items,
+)
+from mmtrust.datasets.trustworld.questions import QUESTION_FAMILIES, Question
+from mmtrust.datasets.trustworld.render import render_scene
+from mmtrust.datasets.trustworld.scene import Scene, SceneObject, SceneSpec, generate_scene
+
+__all__ = [
+    "DEFAULT_SPLIT_SIZES",
+    "QUESTION_FAMILIES",
+    "SPLITS",
+    "Question",
+    "Scene",
+    "SceneObject",
+    "SceneSpec",
+    "TrustWorldItem",
+    "generate_scene",
+    "render_scene",
+    "trustworld_dataset",
+    "trustworld_items",
+]
