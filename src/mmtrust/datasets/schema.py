@@ -31,6 +31,9 @@ class ItemMetadata(BaseModel, frozen=True):
     options: dict[str, str] = Field(default_factory=dict)
     """Option letter -> option text, in letter order (empty for yes/no, and for items whose
     options are written inside the question)."""
+    options_in_question: bool = False
+    """The options are written inside ``question`` (MUB's ConBench_CH items); prompts must not
+    repeat them, and ``options`` is parsed from the question for answer extraction."""
     category: str = ""
     """Question family / category (TrustWorld family, MUB ``all_category``)."""
     difficulty: str | None = None
@@ -70,5 +73,6 @@ def make_sample(metadata: ItemMetadata, image: ContentImage | None) -> Sample:
 def format_question(metadata: ItemMetadata) -> str:
     """The question followed by its options, one per line as ``A: text``."""
     lines = [metadata.question]
-    lines += [f"{letter}: {text}" for letter, text in sorted(metadata.options.items())]
+    if not metadata.options_in_question:
+        lines += [f"{letter}: {text}" for letter, text in sorted(metadata.options.items())]
     return "\n".join(lines)

@@ -1,1 +1,13 @@
+"""mmtrust's Inspect tasks, by short name."""
 
+from collections.abc import Callable
+
+from inspect_ai import Task
+
+from mmtrust.tasks.mub import mub_explicit, mub_implicit, mub_misleading
+
+MMTRUST_TASKS: dict[str, Callable[..., Task]] = {
+    "mub_misleading": mub_misleading,
+    "mub_explicit": mub_explicit,
+    "mub_implicit": mub_implicit,
+}

@@ -14,7 +14,12 @@ from mmtrust.datasets.images import image_to_data_uri
 from mmtrust.datasets.schema import ItemMetadata, make_sample
 from mmtrust.datasets.trustworld.questions import QUESTION_FAMILIES, Question
 from mmtrust.datasets.trustworld.render import DEFAULT_IMAGE_SIZE, render_scene
-from mmtrust.datasets.trustworld.scene import Scene, SceneSpec, generate_scene
+from mmtrust.datasets.trustworld.scene import (
+    DEFAULT_SCENE_SPEC,
+    Scene,
+    SceneSpec,
+    generate_scene,
+)
 
 SPLITS = ("train", "calib", "test")
 DEFAULT_SPLIT_SIZES = {"train": 20_000, "calib": 300, "test": 600}
@@ -66,7 +71,7 @@ def trustworld_items(
     *,
     start: int = 0,
     families: Sequence[str] | None = None,
-    spec: SceneSpec = SceneSpec(),
+    spec: SceneSpec = DEFAULT_SCENE_SPEC,
 ) -> list[TrustWorldItem]:
     """Items ``start .. start+n-1`` of ``split``; families are interleaved evenly.
 
@@ -111,9 +116,7 @@ def trustworld_dataset(
 ) -> MemoryDataset:
     """An Inspect dataset of TrustWorld items, images inlined as PNG data URIs."""
     samples = [
-        make_sample(
-            item.metadata(), ContentImage(image=image_to_data_uri(item.image(image_size)))
-        )
+        make_sample(item.metadata(), ContentImage(image=image_to_data_uri(item.image(image_size))))
         for item in trustworld_items(split, n, start=start, families=families)
     ]
     return MemoryDataset(samples, name=f"trustworld-{split}")

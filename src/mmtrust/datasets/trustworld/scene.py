@@ -109,7 +109,12 @@ class SceneSpec:
     colours: tuple[str, ...] = tuple(COLOURS)
 
 
-def generate_scene(seed: int, spec: SceneSpec = SceneSpec(), scene_id: str | None = None) -> Scene:
+DEFAULT_SCENE_SPEC = SceneSpec()
+
+
+def generate_scene(
+    seed: int, spec: SceneSpec = DEFAULT_SCENE_SPEC, scene_id: str | None = None
+) -> Scene:
     """The scene for ``seed``: the same seed always gives the same scene."""
     rng = random.Random(seed)
     n_objects = rng.randint(spec.min_objects, spec.max_objects)

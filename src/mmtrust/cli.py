@@ -1,0 +1,153 @@
+"""The ``mmtrust`` command. Thin: it parses arguments and calls ``mmtrust.api``."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from mmtrust.api import DEFAULT_MODEL, RunOptions, report, run
+from mmtrust.datasets.registry import DATASETS
+from mmtrust.report.results import Run
+from mmtrust.suites import SUITE_DESCRIPTIONS, SUITES
+from mmtrust.tasks import MMTRUST_TASKS
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        return int(args.handler(args))
+    except (ValueError, FileNotFoundError) as error:
+        print(f"mmtrust: error: {error}", file=sys.stderr)
+        return 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="mmtrust", description="Measure how far a multimodal model can be trusted."
+    )
+    commands = parser.add_subparsers(required=True, metavar="COMMAND")
+
+    run_parser = commands.add_parser("run", help="evaluate tasks or suites on a model")
+    run_parser.add_argument("targets", nargs="*", help="task or suite names (default: default)")
+    _add_run_options(run_parser)
+    run_parser.set_defaults(handler=_run)
+
+    report_parser = commands.add_parser("report", help="results.json and report.html from logs")
+    report_parser.add_argument("log_dir")
+    report_parser.add_argument("-o", "--out", default="out", help="output folder (default: out)")
+    report_parser.set_defaults(handler=_report)
+
+    list_parser = commands.add_parser("list", help="tasks, suites and datasets")
+    list_parser.set_defaults(handler=_list)
+
+    demo_parser = commands.add_parser(
+        "demo", help="run the default suite on the reference model and write the report"
+    )
+    demo_parser.add_argument("--out", default="out")
+    demo_parser.add_argument("--limit", type=int, default=None)
+    demo_parser.set_defaults(handler=_demo)
+    return parser
+
+
+def _add_run_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--model", default=DEFAULT_MODEL, help=f"(default: {DEFAULT_MODEL})")
+    parser.add_argument("--log-dir", default="logs")
+    parser.add_argument("--limit", type=int, default=None, help="items per task")
+    parser.add_argument("--grader", help="model for the grader role (judges)")
+    parser.add_argument("--generator", help="model for the generator role (notes, paraphrases)")
+    parser.add_argument("--max-connections", type=int, default=None)
+    parser.add_argument("-T", dest="task_args", action="append", default=[], metavar="KEY=VALUE")
+    parser.add_argument("-M", dest="model_args", action="append", default=[], metavar="KEY=VALUE")
+    parser.add_argument("--display", default="plain", help="Inspect display (plain, full, none)")
+
+
+def _key_values(pairs: list[str]) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    for pair in pairs:
+        key, sep, raw = pair.partition("=")
+        if not sep or not key:
+            raise ValueError(f"expected KEY=VALUE, got {pair!r}")
+        try:
+            values[key] = json.loads(raw)
+        except json.JSONDecodeError:
+            values[key] = raw
+    return values
+
+
+def _run(args: argparse.Namespace) -> int:
+    options = RunOptions(
+        model=args.model,
+        log_dir=args.log_dir,
+        limit=args.limit,
+        task_args=_key_values(args.task_args),
+        model_args=_key_values(args.model_args),
+        grader=args.grader,
+        generator=args.generator,
+        max_connections=args.max_connections,
+        display=args.display,
+    )
+    logs = run(args.targets, options)
+    failed = [log for log in logs if log.status != "success"]
+    for log in failed:
+        print(f"mmtrust: {log.eval.task} ended {log.status}: {log.error}", file=sys.stderr)
+    print(f"logs in {args.log_dir}; `mmtrust report {args.log_dir}` writes the report")
+    return 1 if failed else 0
+
+
+def _report(args: argparse.Namespace) -> int:
+    runs = report(args.log_dir, args.out)
+    print(_summary(runs))
+    print(f"wrote {Path(args.out) / 'results.json'} and {Path(args.out) / 'report.html'}")
+    return 0
+
+
+def _list(args: argparse.Namespace) -> int:
+    print("tasks:")
+    for name, task in MMTRUST_TASKS.items():
+        doc = (task.__doc__ or "").strip().splitlines()
+        print(f"  mmtrust/{name:<20} {doc[0] if doc else ''}")
+    print("suites:")
+    for name in SUITES:
+        print(f"  {name:<28} {SUITE_DESCRIPTIONS.get(name, '')}")
+    print("datasets:")
+    for name, description in DATASETS.items():
+        print(f"  {name:<28} {description}")
+    return 0
+
+
+def _demo(args: argparse.Namespace) -> int:
+    started = time.monotonic()
+    out = Path(args.out)
+    logs = run(["default"], RunOptions(log_dir=str(out / "logs"), limit=args.limit))
+    runs = report(out / "logs", out)
+    print()
+    print(_summary(runs))
+    elapsed = time.monotonic() - started
+    print(f"\nreport: {out / 'report.html'}  results: {out / 'results.json'}  ({elapsed:.0f} s)")
+    return 0 if all(log.status == "success" for log in logs) else 1
+
+
+def _summary(runs: list[Run]) -> str:
+    if not runs:
+        return "no mmtrust runs found"
+    lines = [f"{'model':<22} {'task':<14} {'n':>5} {'acc':>7} {'MR(T>F)':>8} {'MR(F>T)':>8}"]
+    for r in runs:
+        m = r.metrics
+        lines.append(
+            f"{r.model:<22} {r.task:<14} {r.n:>5} {_fmt(m.get('accuracy')):>7} "
+            f"{_fmt(m.get('misleading_rate_t2f')):>8} {_fmt(m.get('misleading_rate_f2t')):>8}"
+        )
+    return "\n".join(lines)
+
+
+def _fmt(value: Any) -> str:
+    return "n/a" if value is None else f"{value:.3f}"
+
+
+if __name__ == "__main__":
+    sys.exit(main())

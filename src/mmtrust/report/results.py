@@ -1,0 +1,137 @@
+"""Results from Inspect logs: one run per (log, benchmark view), metrics recomputed from the
+per-sample scores with the pure functions of ``mmtrust.metrics`` (so strata and intervals come
+from the same code as the headline numbers)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from inspect_ai.log import EvalLog, list_eval_logs, read_eval_log
+from inspect_ai.scorer import SampleScore
+
+from mmtrust.metrics.misleading import MisleadingSummary, summarise, summarise_by
+from mmtrust.scoring.mub import outcome_from_score
+
+MISLEADING_SCORERS = {"explicit_misleading": "mub_explicit", "implicit_misleading": "mub_implicit"}
+MISLEADING_STRATA = ("difficulty", "source", "question_type", "category")
+
+
+@dataclass
+class Run:
+    """One row of results.json."""
+
+    model: str
+    task: str
+    n: int
+    metrics: dict[str, Any]
+    details: dict[str, Any] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "model": self.model,
+            "task": self.task,
+            "n": self.n,
+            "metrics": self.metrics,
+            **self.details,
+        }
+
+
+def collect_runs(log_dir: Path | str) -> list[Run]:
+    """Every run found in the logs of ``log_dir`` (recursively), oldest first."""
+    runs: list[Run] = []
+    for info in list_eval_logs(str(log_dir)):
+        log = read_eval_log(info.name)
+        runs.extend(runs_from_log(log))
+    return runs
+
+
+def runs_from_log(log: EvalLog) -> list[Run]:
+    builders: list[Callable[[EvalLog], list[Run]]] = [_misleading_runs]
+    return [run for build in builders for run in build(log)]
+
+
+def _misleading_runs(log: EvalLog) -> list[Run]:
+    if not log.samples:
+        return []
+    runs = []
+    for scorer_name, task_name in MISLEADING_SCORERS.items():
+        scores = [
+            SampleScore(score=sample.scores[scorer_name], sample_id=sample.id)
+            for sample in log.samples
+            if sample.scores and scorer_name in sample.scores
+        ]
+        errored = [sample.id for sample in log.samples if sample.error is not None]
+        if not scores:
+            continue
+        outcomes = [outcome_from_score(score) for score in scores]
+        summary = summarise(outcomes)
+        strata = {
+            key: {label: _summary_metrics(s) for label, s in summarise_by(outcomes, key).items()}
+            for key in MISLEADING_STRATA
+        }
+        runs.append(
+            Run(
+                model=log.eval.model,
+                task=task_name,
+                n=summary.n,
+                metrics=_summary_metrics(summary),
+                details={
+                    "dataset": (log.eval.metadata or {}).get("dataset", log.eval.dataset.name),
+                    "split": (log.eval.metadata or {}).get("split"),
+                    "strata": strata,
+                    "samples_failed": len(errored),
+                    "provenance": _provenance(log),
+                },
+            )
+        )
+    return runs
+
+
+def _summary_metrics(summary: MisleadingSummary) -> dict[str, Any]:
+    metrics: dict[str, Any] = {
+        "accuracy": summary.accuracy.value,
+        "misleading_rate_t2f": summary.misleading_rate_t2f.value,
+        "misleading_rate_f2t": summary.misleading_rate_f2t.value,
+        "coverage": summary.coverage.value,
+    }
+    for name in ("accuracy", "misleading_rate_t2f", "misleading_rate_f2t", "coverage"):
+        proportion = getattr(summary, name)
+        metrics[f"{name}_ci95"] = list(proportion.interval) if proportion.interval else None
+        metrics[f"{name}_count"] = [proportion.successes, proportion.total]
+    metrics["outcomes"] = summary.counts
+    return metrics
+
+
+def _provenance(log: EvalLog) -> dict[str, Any]:
+    """What produced the numbers: task version and args, generation settings, log file."""
+    return {
+        "task_version": log.eval.task_version,
+        "task_args": log.eval.task_args,
+        "generate_config": log.plan.config.model_dump(exclude_none=True),
+        "model_args": redact_secrets(log.eval.model_args),
+        "created": log.eval.created,
+        "status": log.status,
+        "log": log.location,
+        "mmtrust_version": log.eval.packages.get("mmtrust") if log.eval.packages else None,
+    }
+
+
+_SECRET_MARKERS = ("key", "token", "secret", "password", "credential", "auth")
+
+
+def redact_secrets(values: dict[str, Any]) -> dict[str, Any]:
+    """Model arguments without anything that may be a credential (never written to a report)."""
+    return {
+        name: "<redacted>" if any(marker in name.lower() for marker in _SECRET_MARKERS) else value
+        for name, value in values.items()
+    }
+
+
+def write_results(runs: list[Run], path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    document = {"runs": [run.as_dict() for run in runs]}
+    path.write_text(json.dumps(document, indent=2, default=str) + "\n", encoding="utf-8")

@@ -1,0 +1,31 @@
+"""Named suites: lists of tasks (with arguments) that `mmtrust run` evaluates together."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class SuiteTask:
+    name: str
+    """Registered task name, e.g. "mmtrust/mub_misleading"."""
+    args: dict[str, Any] = field(default_factory=dict)
+
+
+SUITES: dict[str, tuple[SuiteTask, ...]] = {
+    # The reference model's trust report: `make demo` runs this.
+    "default": (SuiteTask("mmtrust/mub_misleading", {"dataset": "trustworld", "split": "test"}),),
+    "mub": (SuiteTask("mmtrust/mub_misleading"),),
+}
+
+SUITE_DESCRIPTIONS = {
+    "default": "MUB explicit + implicit misleading on TrustWorld test (the demo report)",
+    "mub": "MUB explicit + implicit misleading (pass -T dataset=mub mub_file=... images_dir=...)",
+}
+
+
+def suite_tasks(name: str) -> tuple[SuiteTask, ...]:
+    if name not in SUITES:
+        raise ValueError(f"Unknown suite {name!r}; known suites: {sorted(SUITES)}")
+    return SUITES[name]
