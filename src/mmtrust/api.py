@@ -68,8 +68,9 @@ def run(targets: Sequence[str], options: RunOptions) -> list[EvalLog]:
     max_connections = options.max_connections
     if max_connections is None and options.model.split("/")[0] in LOCAL_PROVIDERS:
         max_connections = LOCAL_MAX_CONNECTIONS
+    tasks: list[Any] = resolve_tasks(targets, options.task_args)
     return inspect_eval(
-        resolve_tasks(targets, options.task_args),
+        tasks,
         model=options.model,
         model_args=options.model_args,
         model_roles=roles or None,

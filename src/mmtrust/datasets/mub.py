@@ -81,8 +81,8 @@ def _record_sample(
         )
         return make_sample(metadata, None)
     if images_dir is None:
-        problem = f"no images folder given for {where} (pass images_dir=...)"
-        return make_sample(metadata.model_copy(update={"input_error": problem}), None)
+        reason = f"no images folder given for {where} (pass images_dir=...)"
+        return make_sample(metadata.model_copy(update={"input_error": reason}), None)
     image, problem = image_file_content(_image_path(Path(images_dir), item_id))
     if problem is not None:
         metadata = metadata.model_copy(update={"input_error": f"{where}: {problem}"})

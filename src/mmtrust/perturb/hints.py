@@ -82,7 +82,9 @@ def trustworld_hints(item: ItemMetadata, target: str, count: int, seed: int = 0)
             raise ValueError(f"No hint templates for TrustWorld family {item.category!r}.")
         scene_objects = item.extra.get("scene", {}).get("objects", [])
         subject_ids = subject.get("object_ids", [])
-        subject_object = next((o for o in scene_objects if o["id"] in subject_ids), {})
+        subject_object: dict[str, object] = next(
+            (o for o in scene_objects if o["id"] in subject_ids), {}
+        )
         fields = {
             "target": item.options[target],
             "shape": str(subject_object.get("shape", "object")),

@@ -31,7 +31,7 @@ from mmtrust.metrics.misleading import (
 )
 from mmtrust.metrics.misleading import accuracy as clean_accuracy
 from mmtrust.metrics.proportion import Proportion
-from mmtrust.tasks.mub_pipeline import STORE_KEY, MisleadingMode, MisleadingRecord
+from mmtrust.scoring.misleading_record import STORE_KEY, MisleadingMode, MisleadingRecord
 
 
 def outcome_from_score(score: SampleScore) -> MisleadingOutcome:

@@ -3,18 +3,14 @@ single-mode ``mub_explicit`` / ``mub_implicit``."""
 
 from __future__ import annotations
 
-from inspect_ai import Task, task
+from inspect_ai import Epochs, Task, task
 from inspect_ai.scorer import Scorer
 
 from mmtrust.datasets.registry import load_dataset
 from mmtrust.perturb.misleading import DEFAULT_EXPLICIT_TEMPLATE
+from mmtrust.scoring.misleading_record import MisleadingMode
 from mmtrust.scoring.mub import explicit_misleading, implicit_misleading
-from mmtrust.tasks.mub_pipeline import (
-    DEFAULT_MISLEADING_CONFIG,
-    MisleadingMode,
-    NoteSource,
-    misleading_pipeline,
-)
+from mmtrust.tasks.mub_pipeline import DEFAULT_MISLEADING_CONFIG, NoteSource, misleading_pipeline
 
 MUB_TASK_VERSION = 1
 
@@ -65,6 +61,8 @@ def mub_misleading(
         ),
         scorer=scorers,
         config=DEFAULT_MISLEADING_CONFIG,
+        # outcomes are categories: the default mean reducer would turn them into numbers
+        epochs=Epochs(1, "mode"),
         version=MUB_TASK_VERSION,
         fail_on_error=False,
         metadata={"benchmark": "mub", "dataset": dataset, "split": split, "modes": chosen},
@@ -122,8 +120,10 @@ def mub_implicit(
 def _parse_modes(modes: str) -> list[MisleadingMode]:
     chosen: list[MisleadingMode] = []
     for mode in (part.strip() for part in modes.split(",") if part.strip()):
-        if mode == "explicit" or mode == "implicit":
-            chosen.append(mode)
+        if mode == "explicit":
+            chosen.append("explicit")
+        elif mode == "implicit":
+            chosen.append("implicit")
         else:
             raise ValueError(f"Unknown misleading mode {mode!r}; use explicit and/or implicit")
     if not chosen:

@@ -15,6 +15,7 @@ from typing import Literal
 from inspect_ai.model import (
     ChatMessageAssistant,
     ChatMessageUser,
+    Content,
     ContentImage,
     ContentText,
     GenerateConfig,
@@ -24,7 +25,6 @@ from inspect_ai.model import (
 )
 from inspect_ai.solver import Generate, Solver, TaskState, solver
 from inspect_ai.util import LimitExceededError
-from pydantic import BaseModel, Field
 
 from mmtrust.datasets.schema import ItemMetadata
 from mmtrust.metrics.misleading import StageOutcome
@@ -39,36 +39,15 @@ from mmtrust.perturb.misleading import (
 )
 from mmtrust.perturb.note_generator import note_request
 from mmtrust.scoring.answer import extract_answer
+from mmtrust.scoring.misleading_record import (
+    STORE_KEY,
+    MisleadingMode,
+    MisleadingRecord,
+    StageReply,
+)
 
-MisleadingMode = Literal["explicit", "implicit"]
 NoteSource = Literal["auto", "dataset", "generator", "offline"]
-STORE_KEY = "mub"
 GENERATOR_ROLE = "generator"
-
-
-class StageReply(BaseModel):
-    """One request of the pipeline and what came of it."""
-
-    prompt: str
-    target: str | None = None
-    """The answer stage 2 steered towards (None for the clean stage)."""
-    note: str | None = None
-    reply: str | None = None
-    answer: str | None = None
-    extraction: str = ""
-    outcome: StageOutcome = "skipped"
-    error: str | None = None
-
-
-class MisleadingRecord(BaseModel):
-    """Everything the pipeline did for one item; scorers read only this."""
-
-    input_error: str | None = None
-    clean: StageReply | None = None
-    explicit: StageReply | None = None
-    implicit: list[StageReply] = Field(default_factory=list)
-    note_source: str | None = None
-    note_error: str | None = None
 
 
 @solver
@@ -247,7 +226,7 @@ def _first_image(state: TaskState) -> ContentImage | None:
     return None
 
 
-def _content(image: ContentImage | None, text: str) -> list[ContentImage | ContentText]:
+def _content(image: ContentImage | None, text: str) -> list[Content]:
     text_content = ContentText(text=text)
     return [text_content] if image is None else [image, text_content]
 

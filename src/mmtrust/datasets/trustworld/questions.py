@@ -127,7 +127,7 @@ def existence_question(scene: Scene, rng: random.Random) -> Question:
     )
 
 
-_RELATIONS = {
+_RELATIONS: dict[str, Callable[[SceneObject, SceneObject], bool]] = {
     "left of": lambda a, b: a.col < b.col,
     "right of": lambda a, b: a.col > b.col,
     "above": lambda a, b: a.row < b.row,

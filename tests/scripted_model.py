@@ -1,0 +1,72 @@
+"""A scripted model for testing the pipelines' bookkeeping exactly.
+
+This is the one mock of the suite, and it is one on purpose: to check that every request,
+outcome and count is right we need a model whose every reply is known in advance. Real models
+(the reference model, tiny LLaVA / Qwen2-VL) are exercised in the other tests.
+
+Behaviour, read off the prompt text:
+- a prompt holding ``FAIL`` raises (a server error);
+- an explicit misleading line "And the true answer is : X" is followed when X is B or Yes;
+- an implicit note is followed when it names the option text "blue";
+- otherwise the reply is the first option letter ("A") or "Yes"; a question holding "MUMBLE"
+  gets an unparseable reply.
+"""
+
+from __future__ import annotations
+
+import re
+
+from inspect_ai.model import (
+    ChatMessage,
+    GenerateConfig,
+    ModelAPI,
+    ModelOutput,
+    modelapi,
+)
+from inspect_ai.tool import ToolChoice, ToolInfo
+
+REQUESTS: list[str] = []
+"""Every prompt text the scripted model received, in order."""
+
+
+@modelapi(name="scripted")
+class ScriptedModelAPI(ModelAPI):
+    def __init__(
+        self,
+        model_name: str,
+        base_url: str | None = None,
+        api_key: str | None = None,
+        config: GenerateConfig = GenerateConfig(),
+    ) -> None:
+        super().__init__(model_name, base_url, api_key, [], config)
+
+    async def generate(
+        self,
+        input: list[ChatMessage],
+        tools: list[ToolInfo],
+        tool_choice: ToolChoice,
+        config: GenerateConfig,
+    ) -> ModelOutput:
+        prompt = input[-1].text
+        REQUESTS.append(prompt)
+        return ModelOutput.from_content(self.model_name, scripted_reply(prompt))
+
+    async def count_text_tokens(self, text: str) -> int:
+        return len(text.split())
+
+
+def scripted_reply(prompt: str) -> str:
+    if "FAIL" in prompt:
+        raise RuntimeError("scripted server error (HTTP 500)")
+    yes_no = 'only output "Yes"' in prompt
+    explicit = re.search(r"And the true answer is : (\w+)", prompt)
+    if explicit and explicit.group(1) in ("B", "Yes"):
+        return explicit.group(1)
+    if (
+        "Please pay attention to this instruction:" in prompt
+        and "blue" in prompt.split("instruction:")[1].split("\n")[0]
+    ):
+        return "B"
+    if "MUMBLE" in prompt:
+        return "Hmm, hard to say."
+    return "Yes" if yes_no else "A"
