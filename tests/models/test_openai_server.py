@@ -1,0 +1,121 @@
+"""The API path: a real OpenAI-compatible server (``transformers serve``) behind Inspect.
+
+Inspect 0.3.285 reaches any OpenAI-compatible server through its ``openai-api`` provider:
+``get_model("openai-api/<service>/<model>", base_url=".../v1", api_key=...)``, where
+``<service>`` is any label (it only names the ``<SERVICE>_API_KEY``/``<SERVICE>_BASE_URL``
+environment variables used when no argument is given) and ``<model>`` is sent as the
+request's ``model``. ``transformers serve <dir>`` pins the served model and refuses any other
+``model`` value, so ``<model>`` is the model directory itself. The ``openai`` provider is not
+used: it targets OpenAI's Responses API, which ``transformers serve`` does not offer.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from inspect_ai.model import ChatMessageUser, ContentImage, ContentText, GenerateConfig, get_model
+
+from tests.models.conftest import SUBPROCESS_ENV, png_data_uri
+
+SERVER_START_TIMEOUT_S = 90.0
+
+pytestmark = pytest.mark.slow
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+def _transformers_cli() -> str:
+    beside_python = Path(sys.executable).parent / "transformers"
+    found = str(beside_python) if beside_python.exists() else shutil.which("transformers")
+    if found is None:
+        pytest.fail("The `transformers` command is missing: install transformers[serving].")
+    return found
+
+
+def _healthy(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=2) as response:
+            return bool(response.status == 200)
+    except (urllib.error.URLError, OSError):
+        return False
+
+
+@pytest.fixture(scope="module")
+def served_llava(
+    tiny_llava_dir: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[str, Path]]:
+    """``transformers serve`` on the tiny LLaVA: yields (base URL, model dir); always stopped."""
+    port = _free_port()
+    workdir = tmp_path_factory.mktemp("transformers-serve")
+    cache = workdir / "hf-cache"  # must exist, or /v1/models answers 500
+    cache.mkdir()
+    log_path = workdir / "server.log"
+    environment = {**SUBPROCESS_ENV, "HF_HUB_CACHE": str(cache)}
+    command = [
+        _transformers_cli(), "serve", str(tiny_llava_dir),
+        "--host", "127.0.0.1", "--port", str(port), "--device", "cpu",
+    ]  # fmt: skip
+    with log_path.open("w") as log:
+        server = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=environment)
+    try:
+        deadline = time.monotonic() + SERVER_START_TIMEOUT_S
+        while not _healthy(f"http://127.0.0.1:{port}/health"):
+            if server.poll() is not None:
+                pytest.fail(
+                    f"transformers serve exited with code {server.returncode} before answering "
+                    f"/health. Its log:\n{log_path.read_text()[-3000:]}"
+                )
+            if time.monotonic() > deadline:
+                pytest.fail(
+                    f"transformers serve did not answer /health within {SERVER_START_TIMEOUT_S:.0f}"
+                    f" s. Its log:\n{log_path.read_text()[-3000:]}"
+                )
+            time.sleep(0.2)
+        yield f"http://127.0.0.1:{port}/v1", tiny_llava_dir
+    finally:
+        server.terminate()  # this PID only: the server runs no child processes
+        try:
+            server.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait(timeout=15)
+
+
+def test_an_image_question_through_the_openai_compatible_api(
+    served_llava: tuple[str, Path],
+) -> None:
+    base_url, model_dir = served_llava
+    model = get_model(
+        f"openai-api/transformers-serve/{model_dir}",
+        base_url=base_url,
+        api_key="unused-local-key",
+        config=GenerateConfig(max_tokens=5, max_retries=1, timeout=60),
+        memoize=False,
+    )
+    question = ChatMessageUser(
+        content=[ContentImage(image=png_data_uri("red")), ContentText(text="What colour?")]
+    )
+    output = asyncio.run(model.generate([question]))
+    assert output.error is None
+    assert output.usage is not None
+    assert 1 <= output.usage.output_tokens <= 5
+    assert output.completion  # real (noisy) text from the served model
+    # The image reached the model: its 16 image tokens are part of the prompt.
+    text_only = asyncio.run(model.generate("What colour?"))
+    assert text_only.usage is not None
+    assert output.usage.input_tokens - text_only.usage.input_tokens == 16
