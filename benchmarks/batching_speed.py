@@ -21,6 +21,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 import torch
 from inspect_ai.model import (
+    ChatMessage,
     ChatMessageUser,
     ContentImage,
     ContentText,
