@@ -1,0 +1,139 @@
+"""The reference model's training code, on a micro recipe that trains in seconds."""
+
+from __future__ import annotations
+
+import itertools
+import random
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+import torch
+from safetensors.torch import load_file
+from transformers import AutoModelForImageTextToText, AutoProcessor
+
+from mmtrust.datasets.trustworld import trustworld_items
+from mmtrust.perturb.misleading import MC_SYSTEM_TEXT, answer_space, clean_prompt
+from mmtrust.reference.config import MICRO_RECIPE, HintMix
+from mmtrust.reference.data import (
+    PHRASE_TOKENS,
+    build_tokenizer,
+    encode_batch,
+    example_stream,
+    family_cycle,
+    grid_description,
+    hint_target,
+)
+from mmtrust.reference.evaluate import greedy_replies
+from mmtrust.reference.train import main, train, warmup_cosine
+from mmtrust.reference.vision_warmup import CELL_CLASSES, cell_classes
+
+
+@pytest.fixture(scope="module")
+def micro_runs(tmp_path_factory: pytest.TempPathFactory) -> list[tuple[Path, list[float]]]:
+    """The micro recipe trained twice from the same seed."""
+    runs = []
+    for name in ("first", "second"):
+        out = tmp_path_factory.mktemp(name)
+        run = train(MICRO_RECIPE, seed=0, out_dir=out, log=lambda _: None)
+        runs.append((out, run.losses))
+    return runs
+
+
+def test_training_lowers_the_loss(micro_runs: list[tuple[Path, list[float]]]) -> None:
+    losses = micro_runs[0][1]
+    assert len(losses) == MICRO_RECIPE.steps
+    assert sum(losses[-3:]) / 3 < sum(losses[:3]) / 3
+
+
+def test_same_seed_gives_identical_weights(micro_runs: list[tuple[Path, list[float]]]) -> None:
+    (first, first_losses), (second, second_losses) = micro_runs
+    assert first_losses == second_losses
+    a, b = load_file(first / "model.safetensors"), load_file(second / "model.safetensors")
+    assert a.keys() == b.keys()
+    assert all(torch.equal(a[name], b[name]) for name in a)
+
+
+def test_saved_model_reloads_offline_and_answers(
+    micro_runs: list[tuple[Path, list[float]]],
+) -> None:
+    out = micro_runs[0][0]
+    assert (out / "training_summary.json").is_file()
+    processor = AutoProcessor.from_pretrained(out, local_files_only=True)
+    model = AutoModelForImageTextToText.from_pretrained(out, local_files_only=True)
+    item = trustworld_items("calib", 1)[0]
+    replies = greedy_replies(model, processor, [(item.image(), clean_prompt(item.metadata()))])
+    assert len(replies) == 1 and isinstance(replies[0], str)
+
+
+def test_cli_trains_and_saves(tmp_path: Path) -> None:
+    main(["--recipe", "micro", "--steps", "2", "--seed", "1", "--out", str(tmp_path)])
+    assert (tmp_path / "model.safetensors").is_file()
+    assert (tmp_path / "processor_config.json").is_file()
+
+
+def test_phrase_tokens_are_single_tokens() -> None:
+    tokenizer = build_tokenizer(MICRO_RECIPE.model.vocab_size, corpus_items=30)
+    for phrase in PHRASE_TOKENS:
+        assert len(tokenizer(phrase, add_special_tokens=False).input_ids) == 1
+    ids = tokenizer(MC_SYSTEM_TEXT + "\nWhat?", add_special_tokens=False).input_ids
+    assert tokenizer.decode(ids) == MC_SYSTEM_TEXT + "\nWhat?"
+
+
+def test_labels_score_only_the_reply(micro_runs: list[tuple[Path, list[float]]]) -> None:
+    processor = AutoProcessor.from_pretrained(micro_runs[0][0])
+    examples = next(iter(example_stream(MICRO_RECIPE, seed=3)))
+    batch = encode_batch(processor, examples)
+    tokenizer = processor.tokenizer
+    for row, example in enumerate(examples):
+        scored = batch["labels"][row][batch["labels"][row] != -100]
+        assert tokenizer.decode(scored) == example.answer + "<|im_end|>"
+
+
+def test_hint_reliability_sets_how_often_the_hint_is_right() -> None:
+    meta = trustworld_items("train", 1, families=["colour"])[0].metadata()
+    rng = random.Random(0)
+    always = HintMix(reliability={"low": 1.0, "medium": 1.0, "high": 1.0})
+    never = HintMix(reliability={"low": 0.0, "medium": 0.0, "high": 0.0})
+    assert {hint_target(meta, "low", always, rng) for _ in range(50)} == {meta.answer}
+    wrong = {hint_target(meta, "high", never, rng) for _ in range(200)}
+    assert wrong == set(answer_space(meta)) - {meta.answer}
+
+
+def test_stream_is_reproducible_and_mixes_prompt_forms() -> None:
+    recipe = replace(MICRO_RECIPE, batch_size=128, hint_free_fraction=0.0)
+    first = next(iter(example_stream(recipe, seed=5)))
+    again = next(iter(example_stream(recipe, seed=5)))
+    assert [(e.prompt, e.answer) for e in first] == [(e.prompt, e.answer) for e in again]
+    assert {e.form for e in first} == {"clean", "bare", "open", "describe", "explicit", "implicit"}
+
+
+def test_first_steps_carry_no_hints() -> None:
+    recipe = replace(MICRO_RECIPE, steps=10, hint_free_fraction=0.5, batch_size=64)
+    batches = list(itertools.islice(example_stream(recipe, seed=0), 6))
+    assert all(e.hint_target is None for batch in batches[:5] for e in batch)
+    assert any(e.hint_target is not None for e in batches[5])
+
+
+def test_grid_description_names_every_cell_in_reading_order() -> None:
+    item = trustworld_items("calib", 1)[0]
+    words = grid_description(item.scene).split(" ")
+    assert len(words) == 2 * 16
+    for obj in item.scene.objects:
+        cell = obj.row * 4 + obj.col
+        assert words[2 * cell : 2 * cell + 2] == [obj.colour, obj.shape]
+    classes = cell_classes(item.scene)
+    assert sum(c != CELL_CLASSES.index("empty") for c in classes) == len(item.scene.objects) + (
+        item.scene.text is not None
+    )
+
+
+def test_family_cycle_repeats_by_weight() -> None:
+    assert family_cycle({"colour": 2, "count": 1}) == ["colour", "count", "colour"]
+
+
+def test_warmup_then_cosine_decay() -> None:
+    multiplier = warmup_cosine(100, 0.1)
+    assert multiplier(0) == pytest.approx(0.1)
+    assert multiplier(9) == pytest.approx(1.0)
+    assert multiplier(100) == pytest.approx(0.0)

@@ -1,0 +1,44 @@
+"""The shipped reference model: present, small, loadable offline, and answering TrustWorld."""
+
+from __future__ import annotations
+
+import json
+
+from transformers import AutoModelForImageTextToText, AutoProcessor
+
+from mmtrust.datasets.trustworld import trustworld_items
+from mmtrust.perturb.misleading import answer_space, clean_prompt
+from mmtrust.reference import REFERENCE_MODEL_DIR, reference_model_dir
+from mmtrust.reference.config import REFERENCE_RECIPE
+from mmtrust.reference.evaluate import greedy_replies
+from mmtrust.reference.train import SUMMARY_FILE
+
+MAX_WEIGHTS_BYTES = 20 * 1024 * 1024
+MIN_CALIB_CORRECT = 16
+"""Of the first 48 calib items (a third: chance is 1/4 for multiple choice, 1/2 for yes/no)."""
+
+
+def test_shipped_weights_stay_within_20_mb() -> None:
+    total = sum(path.stat().st_size for path in REFERENCE_MODEL_DIR.rglob("*") if path.is_file())
+    assert total <= MAX_WEIGHTS_BYTES
+
+
+def test_shipped_weights_were_trained_with_the_current_recipe() -> None:
+    directory = reference_model_dir()
+    assert (directory / "MODEL_CARD.md").is_file()
+    summary = json.loads((directory / SUMMARY_FILE).read_text())
+    assert summary["recipe"] == REFERENCE_RECIPE.to_dict()
+
+
+def test_shipped_weights_load_offline_and_answer_calib_items() -> None:
+    directory = reference_model_dir()
+    processor = AutoProcessor.from_pretrained(directory, local_files_only=True)
+    model = AutoModelForImageTextToText.from_pretrained(directory, local_files_only=True)
+    items = trustworld_items("calib", 48)
+    metas = [item.metadata() for item in items]
+    requests = [(item.image(), clean_prompt(m)) for item, m in zip(items, metas, strict=True)]
+    replies = greedy_replies(model, processor, requests)
+    # the reply format is learnt exactly; accuracy is held to the model card's measured level
+    assert all(reply in answer_space(m) for reply, m in zip(replies, metas, strict=True))
+    correct = sum(reply == m.answer for reply, m in zip(replies, metas, strict=True))
+    assert correct >= MIN_CALIB_CORRECT
