@@ -130,11 +130,13 @@ def build_tiny_llava(
     text_layers: int = 2,
     vision_hidden: int = 64,
     vision_layers: int = 2,
+    tie_word_embeddings: bool = False,
     seed: int = 0,
 ) -> Path:
     """Build and save a randomly initialised LLaVA (CLIP vision tower + Llama text model).
 
-    An image becomes ``(image_size / patch_size) ** 2`` image tokens. Returns ``out_dir``,
+    An image becomes ``(image_size / patch_size) ** 2`` image tokens; with
+    ``tie_word_embeddings`` the output layer shares the input embeddings. Returns ``out_dir``,
     which holds the model, the tokenizer and a ``LlavaProcessor`` (PIL image processor,
     since torchvision is not importable here).
     """
@@ -174,12 +176,14 @@ def build_tiny_llava(
             # Grouped-query attention, as in current Llamas, wherever the heads pair up.
             num_key_value_heads=text_heads // 2 if text_heads % 2 == 0 else text_heads,
             max_position_embeddings=512,
+            tie_word_embeddings=tie_word_embeddings,
             **_text_token_ids(tokenizer),
         ),
         image_token_index=tokenizer.image_token_id,
         vision_feature_select_strategy="default",
         vision_feature_layer=-1,
         pad_token_id=tokenizer.pad_token_id,
+        tie_word_embeddings=tie_word_embeddings,
     )
     with _seeded_torch(seed):
         model = LlavaForConditionalGeneration(config).eval()

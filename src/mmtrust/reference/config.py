@@ -24,7 +24,8 @@ class ModelShape:
     vision_hidden: int = 128
     vision_layers: int = 4
     tie_word_embeddings: bool = True
-    """Output layer = input embeddings (see ``train._rebuild_with_tied_embeddings``)."""
+    """Output layer = input embeddings: the state that makes the model say "red" is then the
+    embedding of " red" itself, which is what a question's option line is made of."""
     vocab_size: int = 1024
     """BPE vocabulary target before the phrase tokens (see ``data.PHRASE_TOKENS``) are added;
     the TrustWorld corpus saturates at about 700 entries, so this means "every merge"."""

@@ -24,11 +24,8 @@ from typing import Any
 
 import torch
 from transformers import (
-    AutoConfig,
     AutoModelForImageTextToText,
     AutoProcessor,
-    GenerationConfig,
-    LlavaForConditionalGeneration,
 )
 
 from mmtrust.datasets.trustworld import trustworld_items
@@ -87,10 +84,9 @@ def train(
         text_layers=shape.text_layers,
         vision_hidden=shape.vision_hidden,
         vision_layers=shape.vision_layers,
+        tie_word_embeddings=shape.tie_word_embeddings,
         seed=seed,
     )
-    if shape.tie_word_embeddings:
-        _rebuild_with_tied_embeddings(out, seed)
     processor = AutoProcessor.from_pretrained(out)
     model = AutoModelForImageTextToText.from_pretrained(out)
     if recipe.vision_warmup_steps:
@@ -188,25 +184,6 @@ def reply_loss(model: Any, batch: dict[str, torch.Tensor]) -> torch.Tensor:
     return torch.nn.functional.cross_entropy(
         logits.reshape(-1, logits.shape[-1]), targets.reshape(-1), ignore_index=-100
     )
-
-
-def _rebuild_with_tied_embeddings(out: Path, seed: int) -> None:
-    """Re-initialise the model saved in ``out`` with its output layer tied to its input
-    embeddings (``build_tiny_llava`` has no option for it).
-
-    Tied, the state that makes the model say "red" is the embedding of " red" itself, which is
-    what a question's option line is made of: answering from the image can then reuse the
-    matching that hint notes (which name the value in words) teach.
-    """
-    config = AutoConfig.from_pretrained(out)
-    config.tie_word_embeddings = True
-    config.text_config.tie_word_embeddings = True
-    generation_defaults = GenerationConfig.from_pretrained(out)
-    with torch.random.fork_rng(devices=[]):
-        torch.manual_seed(seed)
-        model = LlavaForConditionalGeneration(config)
-    model.generation_config = generation_defaults
-    model.save_pretrained(out)
 
 
 def _periodic_evaluation_due(recipe: TrainingRecipe, steps_done: int) -> bool:
