@@ -194,14 +194,21 @@ def _periodic_evaluation_due(recipe: TrainingRecipe, steps_done: int) -> bool:
 
 
 def _headline(summary: dict[str, Any]) -> str:
-    families = ", ".join(f"{name} {acc:.2f}" for name, acc in summary["accuracy_by_family"].items())
+    families = ", ".join(
+        f"{name} {_rate(acc)}" for name, acc in summary["accuracy_by_family"].items()
+    )
     rates = (
         f"explicit T->F {summary['explicit']['mr_t_to_f']}, F->T {summary['explicit']['mr_f_to_t']}"
     )
     if summary["implicit"] is not None:
         implicit = summary["implicit"]
         rates += f"; implicit T->F {implicit['mr_t_to_f']}, F->T {implicit['mr_f_to_t']}"
-    return f"acc {summary['accuracy']:.3f} ({families}); {rates}"
+    return f"acc {_rate(summary['accuracy'])} ({families}); {rates}"
+
+
+def _rate(value: float | None) -> str:
+    """A rate over no answered item is undefined (every reply unparsed), shown as n/a."""
+    return "n/a" if value is None else f"{value:.3f}"
 
 
 def main(argv: Sequence[str] | None = None) -> None:
