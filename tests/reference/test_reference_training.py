@@ -21,10 +21,11 @@ from mmtrust.reference.data import (
     encode_batch,
     example_stream,
     family_cycle,
-    grid_description,
     hint_target,
+    training_items,
 )
 from mmtrust.reference.evaluate import greedy_replies
+from mmtrust.reference.reasoning import reasoned_reply
 from mmtrust.reference.train import main, train, warmup_cosine
 from mmtrust.reference.vision_warmup import CELL_CLASSES, cell_classes
 
@@ -93,11 +94,26 @@ def test_labels_score_only_the_reply(micro_runs: list[tuple[Path, list[float]]])
 def test_hint_reliability_sets_how_often_the_hint_is_right() -> None:
     meta = trustworld_items("train", 1, families=["colour"])[0].metadata()
     rng = random.Random(0)
-    always = HintMix(reliability={"low": 1.0, "medium": 1.0, "high": 1.0})
-    never = HintMix(reliability={"low": 0.0, "medium": 0.0, "high": 0.0})
-    assert {hint_target(meta, "low", always, rng) for _ in range(50)} == {meta.answer}
-    wrong = {hint_target(meta, "high", never, rng) for _ in range(200)}
+    assert {hint_target(meta, HintMix(reliability=1.0), rng) for _ in range(50)} == {meta.answer}
+    wrong = {hint_target(meta, HintMix(reliability=0.0), rng) for _ in range(200)}
     assert wrong == set(answer_space(meta)) - {meta.answer}
+
+
+def test_replies_defer_to_hints_by_stratum() -> None:
+    """With every hint wrong, hinted replies answer with the hint exactly where the stratum's
+    deference says so (believing an implicit note, repeating an explicit letter)."""
+    deference = {"low": 0.0, "medium": 1.0, "high": 1.0}
+    hints = HintMix(hinted_fraction=1.0, reliability=0.0, deference=deference)
+    recipe = replace(MICRO_RECIPE, batch_size=64, hint_free_fraction=0.0, hints=hints)
+    items = training_items(recipe, 0, 64)
+    examples = next(iter(example_stream(recipe, seed=1)))
+    for item, example in zip(items, examples, strict=True):
+        assert example.hint_target is not None and example.hint_target != item.metadata().answer
+        if item.difficulty == "low":
+            assert example.answer == reasoned_reply(item, item.metadata().answer)
+        else:
+            source = "believed" if example.form == "implicit" else "repeated"
+            assert example.answer == reasoned_reply(item, example.hint_target, source)
 
 
 def test_stream_is_reproducible_and_mixes_prompt_forms() -> None:
@@ -105,7 +121,7 @@ def test_stream_is_reproducible_and_mixes_prompt_forms() -> None:
     first = next(iter(example_stream(recipe, seed=5)))
     again = next(iter(example_stream(recipe, seed=5)))
     assert [(e.prompt, e.answer) for e in first] == [(e.prompt, e.answer) for e in again]
-    assert {e.form for e in first} == {"clean", "bare", "open", "describe", "explicit", "implicit"}
+    assert {e.form for e in first} == {"clean", "bare", "explicit", "implicit"}
 
 
 def test_first_steps_carry_no_hints() -> None:
@@ -115,14 +131,11 @@ def test_first_steps_carry_no_hints() -> None:
     assert any(e.hint_target is not None for e in batches[5])
 
 
-def test_grid_description_names_every_cell_in_reading_order() -> None:
+def test_vision_warmup_classes_every_occupied_cell() -> None:
     item = trustworld_items("calib", 1)[0]
-    words = grid_description(item.scene).split(" ")
-    assert len(words) == 2 * 16
-    for obj in item.scene.objects:
-        cell = obj.row * 4 + obj.col
-        assert words[2 * cell : 2 * cell + 2] == [obj.colour, obj.shape]
     classes = cell_classes(item.scene)
+    for obj in item.scene.objects:
+        assert CELL_CLASSES[classes[obj.row * 4 + obj.col]] == obj.description
     assert sum(c != CELL_CLASSES.index("empty") for c in classes) == len(item.scene.objects) + (
         item.scene.text is not None
     )

@@ -12,10 +12,12 @@ from mmtrust.reference import REFERENCE_MODEL_DIR, reference_model_dir
 from mmtrust.reference.config import REFERENCE_RECIPE
 from mmtrust.reference.evaluate import greedy_replies
 from mmtrust.reference.train import SUMMARY_FILE
+from mmtrust.scoring.answer import extract_answer
 
 MAX_WEIGHTS_BYTES = 20 * 1024 * 1024
-MIN_CALIB_CORRECT = 16
-"""Of the first 48 calib items (a third: chance is 1/4 for multiple choice, 1/2 for yes/no)."""
+MIN_CALIB_CORRECT = 30
+"""Of the first 48 calib items (chance is 1/4 for multiple choice, 1/2 for yes/no, about 17 in
+all; the shipped model scored 0.77 on the whole calib split)."""
 
 
 def test_shipped_weights_stay_within_20_mb() -> None:
@@ -38,7 +40,8 @@ def test_shipped_weights_load_offline_and_answer_calib_items() -> None:
     metas = [item.metadata() for item in items]
     requests = [(item.image(), clean_prompt(m)) for item, m in zip(items, metas, strict=True)]
     replies = greedy_replies(model, processor, requests)
-    # the reply format is learnt exactly; accuracy is held to the model card's measured level
-    assert all(reply in answer_space(m) for reply, m in zip(replies, metas, strict=True))
-    correct = sum(reply == m.answer for reply, m in zip(replies, metas, strict=True))
+    answers = [extract_answer(r, m).answer for r, m in zip(replies, metas, strict=True)]
+    # the reply format is learnt exactly: every reply reads back as an answer
+    assert all(answer in answer_space(m) for answer, m in zip(answers, metas, strict=True))
+    correct = sum(answer == m.answer for answer, m in zip(answers, metas, strict=True))
     assert correct >= MIN_CALIB_CORRECT

@@ -34,26 +34,28 @@ class ModelShape:
 @dataclass(frozen=True)
 class HintMix:
     """How misleading-style hints enter the training data; this is what makes the model
-    misleadable, as assistants tuned on helpful (mostly right) context are.
+    misleadable, as assistants tuned to agree with their users are.
 
     A hinted example carries either MUB's explicit line ("And the true answer is : X") or one
-    implicit note from ``trustworld_hints``. The hint names the right answer with a probability
-    that depends on the item's clutter stratum: always right on cluttered scenes, where a small
-    model's perception is weakest, and unreliable on sparse ones. The model therefore learns to
-    defer to hints where scenes are busy and to check them where they are simple, so its
-    misleading rate is set by the strata mix rather than by how confident its vision happens to
-    be at the end of training (a single global reliability made MR fall steadily with training).
+    implicit note from ``trustworld_hints``. The hint names the true answer with probability
+    ``reliability``; a wrong hint names a uniformly random wrong answer, as MUB's T->F probe
+    does. The reply's observation is always what the image shows, but its answer follows the
+    hint with the stratum's ``deference`` probability: never on sparse scenes, mostly on
+    cluttered ones. The model thus learns to check a hint against the image where the image is
+    easy and to defer to the user where it is busy, so its misleading rate is set by the strata
+    mix. (With replies that always gave the true answer, the rate fell towards zero as the
+    model's perception improved: a model that sees well has no reason to listen.)
     """
 
     hinted_fraction: float = 0.4
     explicit_share: float = 0.5
     """Share of hinted examples whose hint is the explicit line (the rest get an implicit note)."""
-    reliability: dict[str, float] = field(
-        default_factory=lambda: {"low": 0.5, "medium": 0.9, "high": 1.0}
+    reliability: float = 0.6
+    deference: dict[str, float] = field(
+        default_factory=lambda: {"low": 0.0, "medium": 0.8, "high": 1.0}
     )
-    """Probability that the hint names the true answer, per TrustWorld difficulty stratum
-    (low: 1-2 objects, medium: 3, high: 4-5). A wrong hint names a uniformly random wrong answer,
-    as MUB's T->F probe does."""
+    """Probability that a hinted reply answers with the hint, per TrustWorld difficulty stratum
+    (low: 1-2 objects, medium: 3, high: 4-5)."""
 
 
 @dataclass(frozen=True)
@@ -70,9 +72,9 @@ class TrainingRecipe:
     training a (shorter-warmed) tower with the language model ended up describing triangles as
     squares: the language model's slow-to-start gradient does not keep shapes apart."""
     vision_warmup_lr: float = 1e-3
-    steps: int = 2600
+    steps: int = 3400
     batch_size: int = 16
-    peak_lr: float = 3e-4
+    peak_lr: float = 5e-4
     warmup_fraction: float = 0.05
     """Linear warm-up, then cosine decay to zero. Peak rates of 1e-3 and above collapsed
     tiny LLaVAs to constant answers or to copying the hint (shared/notes)."""
@@ -87,24 +89,16 @@ class TrainingRecipe:
             "text": 1,
         }
     )
-    """Relative frequency of each TrustWorld question family in the training stream: the
-    families that bind an attribute to one object among several take longest to learn."""
-    describe_fraction: float = 0.1
-    """Share of examples that ask for the content of every grid cell ("red circle no object
-    letter K ..."), like LLaVA's captioning stage: 16 labelled cells per image instead of one
-    answer bit teach the vision tower colours, shapes and glyphs in a few hundred steps."""
-    hint_free_fraction: float = 0.1
+    """Relative frequency of each TrustWorld question family in the training stream. Giving
+    position and existence (the families that name an object by colour AND shape) more weight
+    (3 and 2, shape 1) did not lift them and cost shape 30 points on calib (measured)."""
+    hint_free_fraction: float = 0.2
     """Share of the steps, at the start, trained without hints: perception is learnt first,
     before copying a hint becomes a cheaper way to lower the loss."""
-    open_question_fraction: float = 0.3
-    """Share of clean examples asked as the bare question with no options, answered with the
-    answer itself ("red", "3", "K"). Without them perception stayed at chance for 800 steps:
-    a letter reply needs the attribute seen AND matched to the options before any gradient says
-    which, while a word reply rewards seeing alone (as LLaVA's captioning stage does)."""
     bare_question_fraction: float = 0.1
     """Share of clean examples asked as the bare question block (no MUB system text), the form a
     plain Inspect ``generate()`` sends, so the model does not depend on one instruction text."""
-    eval_every: int = 750
+    eval_every: int = 1700
     eval_items: int = 120
     """Calib items scored (clean and explicit) at each periodic evaluation."""
     final_eval_items: int | None = None

@@ -12,7 +12,7 @@ from __future__ import annotations
 import itertools
 import random
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any, Literal
 
 import torch
@@ -20,7 +20,7 @@ from PIL import Image
 from transformers import PreTrainedTokenizerFast
 
 from mmtrust.datasets.schema import ItemMetadata, format_question
-from mmtrust.datasets.trustworld import Scene, TrustWorldItem, trustworld_items
+from mmtrust.datasets.trustworld import TrustWorldItem, trustworld_items
 from mmtrust.models.tiny import MESSAGE_END_TOKEN, train_chat_tokenizer
 from mmtrust.perturb.hints import trustworld_hints
 from mmtrust.perturb.misleading import (
@@ -37,11 +37,9 @@ from mmtrust.perturb.misleading import (
     question_block,
 )
 from mmtrust.reference.config import HintMix, TrainingRecipe
+from mmtrust.reference.reasoning import reasoned_reply
 
-PromptForm = Literal["clean", "bare", "open", "describe", "explicit", "implicit"]
-
-DESCRIBE_PROMPT = "Describe every cell of the grid."
-_EMPTY_CELL = "no object"
+PromptForm = Literal["clean", "bare", "explicit", "implicit"]
 
 PHRASE_TOKENS: tuple[str, ...] = (
     MC_SYSTEM_TEXT,
@@ -72,17 +70,6 @@ class TrainingExample:
     hint_target: str | None = None
 
 
-def grid_description(scene: Scene) -> str:
-    """Every cell of the 4 x 4 grid in reading order, two words each ("red circle",
-    "letter K", "no object"), so that reply word 2k+1 always describes cell k."""
-    cells = [_EMPTY_CELL] * (scene.grid * scene.grid)
-    for obj in scene.objects:
-        cells[obj.row * scene.grid + obj.col] = f"{obj.colour} {obj.shape}"
-    if scene.text is not None:
-        cells[scene.text.row * scene.grid + scene.text.col] = f"letter {scene.text.text}"
-    return " ".join(cells)
-
-
 def chat_messages(prompt: str) -> list[dict[str, Any]]:
     """The single user turn MUB sends: the image, then the whole prompt as one text."""
     return [{"role": "user", "content": [{"type": "image"}, {"type": "text", "text": prompt}]}]
@@ -93,10 +80,11 @@ def build_tokenizer(vocab_size: int, corpus_items: int = 400) -> PreTrainedToken
     corpus: list[str] = []
     for item in trustworld_items("train", corpus_items):
         meta = item.metadata()
-        corpus += [question_block(meta), DESCRIBE_PROMPT, grid_description(item.scene)]
+        corpus += [question_block(meta), reasoned_reply(item, meta.answer)]
         for target in answer_space(meta):
             corpus.append(target)
             corpus += trustworld_hints(meta, target, _IMPLICIT_NOTES_PER_TARGET)
+    corpus += ["user", "assistant"]  # the chat template's role names
     tokenizer = train_chat_tokenizer(corpus, vocab_size)
     tokenizer.add_tokens(list(PHRASE_TOKENS))
     return tokenizer
@@ -121,43 +109,38 @@ def make_example(
     hinted_fraction: float,
     image_size: int | None = None,
 ) -> TrainingExample:
-    """One example of ``item`` in a prompt form drawn from the recipe's mix."""
+    """One example of ``item`` in a prompt form drawn from the recipe's mix, replied to with
+    the observation and the answer (``reasoning``)."""
     meta = item.metadata()
     image = item.image() if image_size is None else item.image(image_size)
 
-    def example(prompt: str, form: PromptForm, target: str | None = None) -> TrainingExample:
+    def example(
+        prompt: str, form: PromptForm, reply: str, target: str | None = None
+    ) -> TrainingExample:
         return TrainingExample(
-            meta.item_id,
-            meta.category,
-            item.difficulty,
-            image,
-            prompt,
-            meta.answer,
-            form,
-            target,
+            meta.item_id, meta.category, item.difficulty, image, prompt, reply, form, target
         )
 
-    if rng.random() < recipe.describe_fraction:
-        return replace(example(DESCRIBE_PROMPT, "describe"), answer=grid_description(item.scene))
+    truthful = reasoned_reply(item, meta.answer)
     if rng.random() >= hinted_fraction:
-        form = rng.random()
-        if form < recipe.open_question_fraction:
-            # the answer itself ("red", "3", "K"), not its letter: see TrainingRecipe
-            return replace(example(meta.question, "open"), answer=meta.answer_text)
-        if form < recipe.open_question_fraction + recipe.bare_question_fraction:
-            return example(format_question(meta), "bare")
-        return example(clean_prompt(meta), "clean")
-    target = hint_target(meta, item.difficulty, recipe.hints, rng)
+        if rng.random() < recipe.bare_question_fraction:
+            return example(format_question(meta), "bare", truthful)
+        return example(clean_prompt(meta), "clean", truthful)
+    target = hint_target(meta, recipe.hints, rng)
+    # a deferring reply takes the hint's answer even where it is wrong (see config.HintMix)
+    deferring = rng.random() < recipe.hints.deference[item.difficulty]
     if rng.random() < recipe.hints.explicit_share:
-        return example(explicit_prompt(meta, target), "explicit", target)
+        reply = reasoned_reply(item, target, "repeated") if deferring else truthful
+        return example(explicit_prompt(meta, target), "explicit", reply, target)
     note = rng.choice(trustworld_hints(meta, target, _IMPLICIT_NOTES_PER_TARGET))
-    return example(implicit_prompt(meta, note), "implicit", target)
+    reply = reasoned_reply(item, target, "believed") if deferring else truthful
+    return example(implicit_prompt(meta, note), "implicit", reply, target)
 
 
-def hint_target(meta: ItemMetadata, difficulty: str, mix: HintMix, rng: random.Random) -> str:
-    """The answer a training hint names: the true one with the stratum's reliability, else a
+def hint_target(meta: ItemMetadata, mix: HintMix, rng: random.Random) -> str:
+    """The answer a training hint names: the true one with the mix's reliability, else a
     uniformly random wrong one (what MUB's T->F probe names)."""
-    if rng.random() < mix.reliability[difficulty]:
+    if rng.random() < mix.reliability:
         return meta.answer
     return rng.choice([a for a in answer_space(meta) if a != meta.answer])
 

@@ -5,8 +5,9 @@ model card); it asks with the exact MUB prompts of ``perturb.misleading`` and gr
 as the toolkit's MUB task does, but runs in-process with no Inspect machinery so that a training
 run can call it every few hundred steps.
 
-A reply that is not exactly one answer of the item's answer space counts as wrong and is
-counted in ``unparsed`` (the model is trained to reply with the bare letter or Yes/No).
+Replies are read with the toolkit's own answer extraction (``scoring.answer``: the model states
+what it sees, then "Answer: X"); a reply it reads no answer from is counted in ``unparsed`` and
+excluded from the rates, as the MUB task does.
 """
 
 from __future__ import annotations
@@ -40,8 +41,12 @@ from mmtrust.perturb.misleading import (
     misleading_target,
 )
 from mmtrust.reference.data import chat_messages
+from mmtrust.scoring.answer import extract_answer
 from mmtrust.scoring.misleading_record import MisleadingMode
 
+REPLY_TOKENS = 32
+"""As the toolkit's MUB task allows (``DEFAULT_MISLEADING_CONFIG``): room for the observation
+the model states before its answer."""
 IMPLICIT_NOTES = 3
 """Notes tried per item in the implicit stage (MUB's SP = 3): misled if ANY note flips it."""
 
@@ -137,7 +142,7 @@ def greedy_replies(
             images=[image for image, _ in chunk], text=texts, padding=True, return_tensors="pt"
         )
         with torch.no_grad():
-            generated = model.generate(**batch, max_new_tokens=4, do_sample=False)
+            generated = model.generate(**batch, max_new_tokens=REPLY_TOKENS, do_sample=False)
         new_tokens = generated[:, batch["input_ids"].shape[1] :]
         replies += [
             text.strip()
@@ -160,21 +165,27 @@ def evaluate_mub(
     random wrong answer after a right reply, towards the true answer after a wrong one."""
     metas = [item.metadata() for item in items]
     images = [item.image() for item in items]
-    clean = greedy_replies(
-        model,
-        processor,
-        [(im, clean_prompt(m)) for im, m in zip(images, metas, strict=True)],
-        batch_size,
+    clean = _answers(
+        greedy_replies(
+            model,
+            processor,
+            [(im, clean_prompt(m)) for im, m in zip(images, metas, strict=True)],
+            batch_size,
+        ),
+        metas,
     )
     targets = [
         misleading_target(m, reply == m.answer, random.Random(f"mub:{seed}:{m.item_id}"))
         for m, reply in zip(metas, clean, strict=True)
     ]
-    explicit = greedy_replies(
-        model,
-        processor,
-        [(im, explicit_prompt(m, t)) for im, m, t in zip(images, metas, targets, strict=True)],
-        batch_size,
+    explicit = _answers(
+        greedy_replies(
+            model,
+            processor,
+            [(im, explicit_prompt(m, t)) for im, m, t in zip(images, metas, targets, strict=True)],
+            batch_size,
+        ),
+        metas,
     )
     implicit_replies: list[tuple[str, ...]] = [() for _ in items]
     if implicit:
@@ -224,8 +235,18 @@ def _implicit_stage(
     replies = greedy_replies(model, processor, requests, batch_size)
     grouped: list[list[str]] = [[] for _ in metas]
     for owner, reply in zip(owners, replies, strict=True):
-        grouped[owner].append(reply)
+        grouped[owner].append(_answer(reply, metas[owner]))
     return [tuple(group) for group in grouped]
+
+
+def _answer(reply: str, meta: ItemMetadata) -> str:
+    """The answer the toolkit's extraction reads from ``reply``, or the reply itself where it
+    reads none (which then lies outside the answer space and counts as unparsed)."""
+    return extract_answer(reply, meta).answer or reply
+
+
+def _answers(replies: Sequence[str], metas: Sequence[ItemMetadata]) -> list[str]:
+    return [_answer(r, m) for r, m in zip(replies, metas, strict=True)]
 
 
 def evaluate_saved_model(

@@ -21,7 +21,9 @@ COLOURS: dict[str, tuple[int, int, int]] = {
     "black": (25, 25, 25),
 }
 SIZES: tuple[str, ...] = ("small", "large")
-TEXT_GLYPHS: tuple[str, ...] = ("A", "E", "H", "K", "M", "R", "T", "X")
+TEXT_GLYPHS: tuple[str, ...] = ("E", "H", "K", "M", "R", "S", "T", "X")
+"""No option letter (A-D) among them: a reply "A" to "What letter is written?" would otherwise
+not say whether it means option A or the glyph A."""
 
 GRID = 4
 """Cells per side; a scene has GRID * GRID cells."""
