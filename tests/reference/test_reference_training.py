@@ -88,7 +88,7 @@ def test_labels_score_only_the_reply(micro_runs: list[tuple[Path, list[float]]])
     tokenizer = processor.tokenizer
     for row, example in enumerate(examples):
         scored = batch["labels"][row][batch["labels"][row] != -100]
-        assert tokenizer.decode(scored) == example.answer + "<|im_end|>"
+        assert tokenizer.decode(scored) == example.reply + "<|im_end|>"
 
 
 def test_hint_reliability_sets_how_often_the_hint_is_right() -> None:
@@ -110,17 +110,17 @@ def test_replies_defer_to_hints_by_stratum() -> None:
     for item, example in zip(items, examples, strict=True):
         assert example.hint_target is not None and example.hint_target != item.metadata().answer
         if item.difficulty == "low":
-            assert example.answer == reasoned_reply(item, item.metadata().answer)
+            assert example.reply == reasoned_reply(item, item.metadata().answer)
         else:
             source = "believed" if example.form == "implicit" else "repeated"
-            assert example.answer == reasoned_reply(item, example.hint_target, source)
+            assert example.reply == reasoned_reply(item, example.hint_target, source)
 
 
 def test_stream_is_reproducible_and_mixes_prompt_forms() -> None:
     recipe = replace(MICRO_RECIPE, batch_size=128, hint_free_fraction=0.0)
     first = next(iter(example_stream(recipe, seed=5)))
     again = next(iter(example_stream(recipe, seed=5)))
-    assert [(e.prompt, e.answer) for e in first] == [(e.prompt, e.answer) for e in again]
+    assert [(e.prompt, e.reply) for e in first] == [(e.prompt, e.reply) for e in again]
     assert {e.form for e in first} == {"clean", "bare", "explicit", "implicit"}
 
 

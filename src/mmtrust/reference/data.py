@@ -1,7 +1,8 @@
 """Training data for the reference model: TrustWorld train items asked exactly as MUB asks them.
 
-Every example is one user turn (the image, then one text) and a one-token reply, rendered with
-the processor's own chat template, so training sees the very input format that evaluation
+Every example is one user turn (the image, then one text) and a reply in the format of
+``reasoning`` (an observation, then the answer), rendered with the processor's own chat
+template, so training sees the very input format that evaluation
 (``AutoProcessor.apply_chat_template`` + greedy ``generate``) produces. A share of the examples
 carries a misleading-style hint (see ``config.HintMix``); that is deliberate, and documented in
 the model card.
@@ -65,7 +66,7 @@ class TrainingExample:
     difficulty: str
     image: Image.Image
     prompt: str
-    answer: str
+    reply: str
     form: PromptForm
     hint_target: str | None = None
 
@@ -175,7 +176,7 @@ def encode_batch(processor: Any, examples: Sequence[TrainingExample]) -> dict[st
     reply_lengths = []
     for ex in examples:
         prompt = processor.apply_chat_template(chat_messages(ex.prompt), add_generation_prompt=True)
-        reply = ex.answer + MESSAGE_END_TOKEN
+        reply = ex.reply + MESSAGE_END_TOKEN
         texts.append(prompt + reply)
         reply_lengths.append(len(processor.tokenizer(reply, add_special_tokens=False).input_ids))
     batch = processor(

@@ -34,7 +34,6 @@ from mmtrust.metrics.misleading import (
 )
 from mmtrust.perturb.hints import trustworld_hints
 from mmtrust.perturb.misleading import (
-    answer_space,
     clean_prompt,
     explicit_prompt,
     implicit_prompt,
@@ -57,27 +56,26 @@ class ItemOutcome:
     family: str
     difficulty: str
     answer: str
-    clean_reply: str
+    clean_answer: str | None
+    """What the toolkit's extraction read from each reply; None where it read no answer."""
     explicit_target: str
-    explicit_reply: str
-    implicit_replies: tuple[str, ...] = ()
-    answers: tuple[str, ...] = ()
-    """Every answer the item admits; a reply outside them is unparseable, not wrong."""
+    explicit_answer: str | None
+    implicit_answers: tuple[str | None, ...] = ()
 
     def misleading(self, mode: MisleadingMode) -> MisleadingOutcome:
         """This item as the project's metrics see it, for the explicit or implicit stage."""
-        clean = self._stage(self.clean_reply)
+        clean = self._stage(self.clean_answer)
         if mode == "explicit":
-            misled = self._stage(self.explicit_reply)
+            misled = self._stage(self.explicit_answer)
         else:
-            misled = any_note_outcome(clean, [self._stage(r) for r in self.implicit_replies])
+            misled = any_note_outcome(clean, [self._stage(a) for a in self.implicit_answers])
         strata = (("family", self.family), ("difficulty", self.difficulty))
         return MisleadingOutcome(clean, misled, strata)
 
-    def _stage(self, reply: str) -> StageOutcome:
-        if reply == self.answer:
-            return "correct"
-        return "wrong" if reply in self.answers else "unparseable"
+    def _stage(self, answer: str | None) -> StageOutcome:
+        if answer is None:
+            return "unparseable"
+        return "correct" if answer == self.answer else "wrong"
 
 
 @dataclass
@@ -90,7 +88,7 @@ class MubReport:
 
     def summary(self) -> dict[str, Any]:
         explicit = [o.misleading("explicit") for o in self.outcomes]
-        with_implicit = any(o.implicit_replies for o in self.outcomes)
+        with_implicit = any(o.implicit_answers for o in self.outcomes)
         by_family = summarise_by(explicit, "family")
         by_difficulty = summarise_by(explicit, "difficulty")
         return {
@@ -175,8 +173,8 @@ def evaluate_mub(
         metas,
     )
     targets = [
-        misleading_target(m, reply == m.answer, random.Random(f"mub:{seed}:{m.item_id}"))
-        for m, reply in zip(metas, clean, strict=True)
+        misleading_target(m, answer == m.answer, random.Random(f"mub:{seed}:{m.item_id}"))
+        for m, answer in zip(metas, clean, strict=True)
     ]
     explicit = _answers(
         greedy_replies(
@@ -187,33 +185,29 @@ def evaluate_mub(
         ),
         metas,
     )
-    implicit_replies: list[tuple[str, ...]] = [() for _ in items]
+    implicit_answers: list[tuple[str | None, ...]] = [() for _ in items]
     if implicit:
-        implicit_replies = _implicit_stage(
+        implicit_answers = _implicit_stage(
             model, processor, images, metas, targets, seed, batch_size
         )
     report = MubReport()
-    for item, meta, *replies in zip(
-        items, metas, clean, targets, explicit, implicit_replies, strict=True
+    for item, meta, *answers in zip(
+        items, metas, clean, targets, explicit, implicit_answers, strict=True
     ):
-        clean_reply, target, explicit_reply, notes_replies = replies
+        clean_answer, target, explicit_answer, notes_answers = answers
         report.outcomes.append(
             ItemOutcome(
                 meta.item_id,
                 meta.category,
                 item.difficulty,
                 meta.answer,
-                clean_reply,
+                clean_answer,
                 target,
-                explicit_reply,
-                notes_replies,
-                answers=tuple(answer_space(meta)),
+                explicit_answer,
+                notes_answers,
             )
         )
-        space = set(answer_space(meta))
-        report.unparsed += sum(
-            r not in space for r in (clean_reply, explicit_reply, *notes_replies)
-        )
+        report.unparsed += sum(a is None for a in (clean_answer, explicit_answer, *notes_answers))
     return report
 
 
@@ -225,7 +219,7 @@ def _implicit_stage(
     targets: Sequence[str],
     seed: int,
     batch_size: int,
-) -> list[tuple[str, ...]]:
+) -> list[tuple[str | None, ...]]:
     requests: list[tuple[Image.Image, str]] = []
     owners: list[int] = []
     for index, (image, meta, target) in enumerate(zip(images, metas, targets, strict=True)):
@@ -233,20 +227,15 @@ def _implicit_stage(
             requests.append((image, implicit_prompt(meta, note)))
             owners.append(index)
     replies = greedy_replies(model, processor, requests, batch_size)
-    grouped: list[list[str]] = [[] for _ in metas]
+    grouped: list[list[str | None]] = [[] for _ in metas]
     for owner, reply in zip(owners, replies, strict=True):
-        grouped[owner].append(_answer(reply, metas[owner]))
+        grouped[owner].append(extract_answer(reply, metas[owner]).answer)
     return [tuple(group) for group in grouped]
 
 
-def _answer(reply: str, meta: ItemMetadata) -> str:
-    """The answer the toolkit's extraction reads from ``reply``, or the reply itself where it
-    reads none (which then lies outside the answer space and counts as unparsed)."""
-    return extract_answer(reply, meta).answer or reply
-
-
-def _answers(replies: Sequence[str], metas: Sequence[ItemMetadata]) -> list[str]:
-    return [_answer(r, m) for r, m in zip(replies, metas, strict=True)]
+def _answers(replies: Sequence[str], metas: Sequence[ItemMetadata]) -> list[str | None]:
+    """What the toolkit's extraction reads from each reply (None: no answer)."""
+    return [extract_answer(r, m).answer for r, m in zip(replies, metas, strict=True)]
 
 
 def evaluate_saved_model(
