@@ -233,8 +233,8 @@ in every run: the model reads the wrong rows and misses colour-shape pairs, whil
 attribute of an object named by one word well (shape 90%, glyph 100%).
 With letter replies the model named the observed colour, shape and glyph correctly but picked
 the letter of the matching option at chance; a text-only language warm-up (the scene told in
-words) had not learnt that letter look-up after 1,200 steps either, nor had single-token option
-lines or higher learning rates sped it up.
+words) still had a flat loss after 1,200 steps (it had not found the letter look-up), and in
+separate text-only runs single-token option lines or higher learning rates did not speed it up.
 """
 
 
