@@ -25,7 +25,7 @@ install: $(RUNTIME_STAMP)
 install-dev: $(DEV_STAMP)
 
 demo: install
-	$(BIN)/mmtrust demo --out out
+	OMP_WAIT_POLICY=PASSIVE $(BIN)/mmtrust demo --out out
 
 lint: install-dev
 	$(BIN)/ruff check src tests benchmarks
@@ -34,8 +34,10 @@ lint: install-dev
 typecheck: install-dev
 	$(BIN)/mypy
 
+# Passive OpenMP threads: with the default spinning ones, torch runs several times slower
+# whenever another process (a second test worker) holds the cores (shared/notes).
 test: lint typecheck
-	HF_HUB_OFFLINE=1 $(BIN)/pytest -q -n $(PYTEST_WORKERS) --durations=15
+	HF_HUB_OFFLINE=1 OMP_WAIT_POLICY=PASSIVE $(BIN)/pytest -q -n $(PYTEST_WORKERS) --durations=15
 
 clean:
 	rm -rf $(VENV) out logs .mypy_cache .ruff_cache .pytest_cache

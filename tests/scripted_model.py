@@ -9,7 +9,9 @@ Behaviour, read off the prompt text:
 - an explicit misleading line "And the true answer is : X" is followed when X is B or Yes;
 - an implicit note is followed when it names the option text "blue";
 - otherwise the reply is the first option letter ("A") or "Yes"; a question holding "MUMBLE"
-  gets an unparseable reply.
+  gets an unparseable reply;
+- a prompt asking for a stated confidence gets "Confidence: 80" after the answer ("Confidence:
+  lots" when the question holds "VAGUE").
 """
 
 from __future__ import annotations
@@ -56,6 +58,13 @@ class ScriptedModelAPI(ModelAPI):
 
 
 def scripted_reply(prompt: str) -> str:
+    answer = _scripted_answer(prompt)
+    if "as: Confidence: <number>" in prompt:
+        return answer + ("\nConfidence: lots" if "VAGUE" in prompt else "\nConfidence: 80")
+    return answer
+
+
+def _scripted_answer(prompt: str) -> str:
     if "FAIL" in prompt:
         raise RuntimeError("scripted server error (HTTP 500)")
     yes_no = 'only output "Yes"' in prompt

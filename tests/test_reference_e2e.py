@@ -1,5 +1,5 @@
-"""End to end on the shipped reference model: the default MUB evaluation through Inspect, the
-local provider and the report, on a slice of TrustWorld test.
+"""End to end on the shipped reference model: the default suite (MUB and calibration) through
+Inspect, the local provider and the report, on a slice of TrustWorld.
 
 The bounds are looser than the model card's full-split numbers because 90 items carry
 sampling error (a 95% interval of about +/-0.09 around 0.75); they still fail for a model that
@@ -23,11 +23,8 @@ N_ITEMS = 90
 @pytest.fixture(scope="module")
 def results(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, object]]:
     root = tmp_path_factory.mktemp("reference")
-    (log,) = run(
-        ["default"],
-        RunOptions(log_dir=str(root / "logs"), task_args={"n": N_ITEMS}, display="none"),
-    )
-    assert log.status == "success", log.error
+    logs = run(["default"], RunOptions(log_dir=str(root / "logs"), limit=N_ITEMS, display="none"))
+    assert [log.status for log in logs] == ["success"] * len(logs), [log.error for log in logs]
     report(root / "logs", root / "out")
     document = json.loads((root / "out" / "results.json").read_text())
     return {entry["task"]: entry for entry in document["runs"]}
@@ -64,3 +61,13 @@ def test_reference_model_is_misleadable_but_not_a_parrot(
     assert implicit["misleading_rate_t2f"] is not None
     assert results["mub_explicit"]["model"] == "mmtrust/reference"
     assert results["mub_explicit"]["n"] == N_ITEMS
+
+
+def test_the_default_suite_reports_calibration(results: dict[str, dict[str, object]]) -> None:
+    calibration = results["calibration"]
+    metrics = calibration["metrics"]
+    assert isinstance(metrics, dict)
+    # --limit keeps fit (calib) and evaluated (test) items alike, interleaved
+    assert calibration["n"] == N_ITEMS // 2
+    for key in ("ece", "ece_scaled", "brier", "auroc"):
+        assert metrics[key] is not None and 0.0 <= float(metrics[key]) <= 1.0, key

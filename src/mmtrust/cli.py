@@ -12,7 +12,8 @@ from typing import Any
 
 from mmtrust.api import DEFAULT_MODEL, RunOptions, report, run
 from mmtrust.datasets.registry import DATASETS
-from mmtrust.report.results import Run
+from mmtrust.report.calibration_results import calibration_artifacts
+from mmtrust.report.results import Run, collect_runs
 from mmtrust.suites import SUITE_DESCRIPTIONS, SUITES
 from mmtrust.tasks import MMTRUST_TASKS
 
@@ -41,6 +42,15 @@ def _parser() -> argparse.ArgumentParser:
     report_parser.add_argument("log_dir")
     report_parser.add_argument("-o", "--out", default="out", help="output folder (default: out)")
     report_parser.set_defaults(handler=_report)
+
+    calibrate_parser = commands.add_parser(
+        "calibrate", help="save the temperatures fitted by the calibration runs of a log folder"
+    )
+    calibrate_parser.add_argument("log_dir")
+    calibrate_parser.add_argument(
+        "-o", "--out", default="calibration.json", help="artifact file (default: %(default)s)"
+    )
+    calibrate_parser.set_defaults(handler=_calibrate)
 
     list_parser = commands.add_parser("list", help="tasks, suites and datasets")
     list_parser.set_defaults(handler=_list)
@@ -106,6 +116,24 @@ def _report(args: argparse.Namespace) -> int:
     return 0
 
 
+def _calibrate(args: argparse.Namespace) -> int:
+    artifacts = calibration_artifacts(collect_runs(args.log_dir))
+    if not artifacts:
+        raise ValueError(
+            f"no calibration run with fitted temperatures in {args.log_dir} (run the "
+            "calibration task with a fit_split first)"
+        )
+    if len({artifact.model for artifact in artifacts}) > 1:
+        raise ValueError(
+            f"{args.log_dir} holds calibration runs of several models "
+            f"({sorted({a.model for a in artifacts})}): give a folder with one model's runs"
+        )
+    artifact = artifacts[-1]  # the latest run of that model
+    artifact.save(args.out)
+    print(f"{artifact.model}: temperatures {artifact.temperatures} -> {args.out}")
+    return 0
+
+
 def _list(args: argparse.Namespace) -> int:
     print("tasks:")
     for name, task in MMTRUST_TASKS.items():
@@ -135,13 +163,20 @@ def _demo(args: argparse.Namespace) -> int:
 def _summary(runs: list[Run]) -> str:
     if not runs:
         return "no mmtrust runs found"
-    lines = [f"{'model':<22} {'task':<14} {'n':>5} {'acc':>7} {'MR(T>F)':>8} {'MR(F>T)':>8}"]
+    lines = [f"{'model':<22} {'task':<14} {'n':>5} {'acc':>7}"]
     for r in runs:
         m = r.metrics
-        lines.append(
-            f"{r.model:<22} {r.task:<14} {r.n:>5} {_fmt(m.get('accuracy')):>7} "
-            f"{_fmt(m.get('misleading_rate_t2f')):>8} {_fmt(m.get('misleading_rate_f2t')):>8}"
-        )
+        line = f"{r.model:<22} {r.task:<14} {r.n:>5} {_fmt(m.get('accuracy')):>7}"
+        if r.details.get("benchmark") == "calibration":
+            line += f"  ECE {_fmt(m.get('ece'))}"
+            if m.get("ece_scaled") is not None:
+                line += f" -> {_fmt(m.get('ece_scaled'))} after temperature scaling"
+        else:
+            line += (
+                f"  MR(T>F) {_fmt(m.get('misleading_rate_t2f'))}"
+                f"  MR(F>T) {_fmt(m.get('misleading_rate_f2t'))}"
+            )
+        lines.append(line)
     return "\n".join(lines)
 
 

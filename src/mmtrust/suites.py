@@ -15,12 +15,21 @@ class SuiteTask:
 
 SUITES: dict[str, tuple[SuiteTask, ...]] = {
     # The reference model's trust report: `make demo` runs this.
-    "default": (SuiteTask("mmtrust/mub_misleading", {"dataset": "trustworld", "split": "test"}),),
+    "default": (
+        SuiteTask("mmtrust/mub_misleading", {"dataset": "trustworld", "split": "test"}),
+        # MUB's clean prompt: the form the reference model was trained to answer (the paper's
+        # "provide the option letter directly" wording is outside what it knows)
+        SuiteTask("mmtrust/calibration", {"dataset": "trustworld", "prompt": "mub"}),
+    ),
     "mub": (SuiteTask("mmtrust/mub_misleading"),),
+    "calibration": (SuiteTask("mmtrust/calibration"),),
 }
 
 SUITE_DESCRIPTIONS = {
-    "default": "MUB explicit + implicit misleading on TrustWorld test (the demo report)",
+    "default": "MUB explicit + implicit misleading and calibration (temperature fitted on "
+    "calib) on TrustWorld test (the demo report)",
+    "calibration": "Calibration on TrustWorld test: ECE, Brier, AUROC, risk-coverage, before and "
+    "after temperature scaling fitted on calib",
     "mub": "MUB explicit + implicit misleading (pass -T dataset=mub mub_file=... images_dir=...)",
 }
 

@@ -6,6 +6,7 @@ import html
 from pathlib import Path
 from typing import Any
 
+from mmtrust.report.calibration_html import calibration_section
 from mmtrust.report.results import Run
 
 _CSS = """
@@ -58,11 +59,16 @@ def render_report(runs: list[Run], title: str = "mmtrust trust report") -> str:
     if not runs:
         parts.append("<p>No mmtrust runs were found in the logs.</p></body></html>")
         return "".join(parts)
-    parts += ["<h2>Summary</h2>", _summary_table(runs), _chart(runs), _legend()]
-    parts.append("<h3>What the metrics mean</h3><ul>")
-    parts += [f"<li><b>{_e(name)}</b>: {_e(text)}</li>" for name, text in _EXPLANATIONS]
-    parts.append("</ul>")
-    for run in runs:
+    calibration = [run for run in runs if run.details.get("benchmark") == "calibration"]
+    misleading = [run for run in runs if run not in calibration]
+    if misleading:
+        parts += ["<h2>Misleading (MUB)</h2>", _summary_table(misleading), _chart(misleading)]
+        parts.append(_legend())
+        parts.append("<h3>What the metrics mean</h3><ul>")
+        parts += [f"<li><b>{_e(name)}</b>: {_e(text)}</li>" for name, text in _EXPLANATIONS]
+        parts.append("</ul>")
+    parts.append(calibration_section(calibration))
+    for run in misleading:
         parts.append(_run_section(run))
     parts.append("</body></html>")
     return "".join(parts)

@@ -14,6 +14,8 @@ from inspect_ai.log import EvalLog, list_eval_logs, read_eval_log
 from inspect_ai.scorer import SampleScore
 
 from mmtrust.metrics.misleading import MisleadingSummary, summarise, summarise_by
+from mmtrust.report.calibration_results import TASK_NAME as CALIBRATION_TASK
+from mmtrust.report.calibration_results import calibration_run_fields
 from mmtrust.scoring.mub import outcome_from_score
 
 MISLEADING_SCORERS = {"explicit_misleading": "mub_explicit", "implicit_misleading": "mub_implicit"}
@@ -50,8 +52,32 @@ def collect_runs(log_dir: Path | str) -> list[Run]:
 
 
 def runs_from_log(log: EvalLog) -> list[Run]:
-    builders: list[Callable[[EvalLog], list[Run]]] = [_misleading_runs]
+    builders: list[Callable[[EvalLog], list[Run]]] = [_misleading_runs, _calibration_runs]
     return [run for build in builders for run in build(log)]
+
+
+def _calibration_runs(log: EvalLog) -> list[Run]:
+    fields = calibration_run_fields(log)
+    if fields is None:
+        return []
+    n, metrics, details = fields
+    metadata = log.eval.metadata or {}
+    return [
+        Run(
+            model=log.eval.model,
+            task=CALIBRATION_TASK,
+            n=n,
+            metrics=metrics,
+            details={
+                "benchmark": "calibration",
+                "dataset": metadata.get("dataset", log.eval.dataset.name),
+                "split": metadata.get("split"),
+                **details,
+                "samples_failed": sum(sample.error is not None for sample in log.samples or []),
+                "provenance": _provenance(log),
+            },
+        )
+    ]
 
 
 def _misleading_runs(log: EvalLog) -> list[Run]:
@@ -80,6 +106,7 @@ def _misleading_runs(log: EvalLog) -> list[Run]:
                 n=summary.n,
                 metrics=_summary_metrics(summary),
                 details={
+                    "benchmark": "mub",
                     "dataset": (log.eval.metadata or {}).get("dataset", log.eval.dataset.name),
                     "split": (log.eval.metadata or {}).get("split"),
                     "strata": strata,

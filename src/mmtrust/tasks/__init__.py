@@ -4,10 +4,12 @@ from collections.abc import Callable
 
 from inspect_ai import Task
 
+from mmtrust.tasks.calibration import calibration
 from mmtrust.tasks.mub import mub_explicit, mub_implicit, mub_misleading
 
 MMTRUST_TASKS: dict[str, Callable[..., Task]] = {
     "mub_misleading": mub_misleading,
     "mub_explicit": mub_explicit,
     "mub_implicit": mub_implicit,
+    "calibration": calibration,
 }

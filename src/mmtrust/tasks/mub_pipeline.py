@@ -15,9 +15,7 @@ from typing import Literal
 from inspect_ai.model import (
     ChatMessageAssistant,
     ChatMessageUser,
-    Content,
     ContentImage,
-    ContentText,
     GenerateConfig,
     Model,
     get_model,
@@ -45,6 +43,7 @@ from mmtrust.scoring.misleading_record import (
     MisleadingRecord,
     StageReply,
 )
+from mmtrust.tasks.content import first_image, image_and_text
 
 NoteSource = Literal["auto", "dataset", "generator", "offline"]
 GENERATOR_ROLE = "generator"
@@ -63,7 +62,7 @@ def misleading_pipeline(
     async def solve(state: TaskState, generate: Generate) -> TaskState:
         item = state.metadata_as(ItemMetadata)
         record = MisleadingRecord(input_error=item.input_error)
-        image = _first_image(state)
+        image = first_image(state)
         if record.input_error is None and image is None and item.image is not None:
             record.input_error = f"no image content in sample {item.item_id}"
         if record.input_error is not None:
@@ -73,7 +72,7 @@ def misleading_pipeline(
         model = get_model()
         record.clean = await _ask(model, image, clean_prompt(item), item)
         state.messages = [
-            ChatMessageUser(content=_content(image, record.clean.prompt)),
+            ChatMessageUser(content=image_and_text(image, record.clean.prompt)),
             ChatMessageAssistant(content=record.clean.reply or ""),
         ]
         if record.clean.outcome in ("correct", "wrong"):
@@ -161,7 +160,9 @@ async def _notes(
         generator = get_model(role=GENERATOR_ROLE)
         prompt = note_request(item, towards_truth, count)
         try:
-            output = await generator.generate([ChatMessageUser(content=_content(image, prompt))])
+            output = await generator.generate(
+                [ChatMessageUser(content=image_and_text(image, prompt))]
+            )
         except LimitExceededError:
             raise
         except Exception as error:
@@ -189,7 +190,7 @@ async def _ask(
     """One fresh single-turn conversation; failures become outcomes, not exceptions."""
     reply = StageReply(prompt=prompt)
     try:
-        output = await model.generate([ChatMessageUser(content=_content(image, prompt))])
+        output = await model.generate([ChatMessageUser(content=image_and_text(image, prompt))])
     except LimitExceededError:
         raise
     except Exception as error:
@@ -214,21 +215,6 @@ async def _ask(
 
 def _describe(error: Exception) -> str:
     return f"{type(error).__name__}: {error}"
-
-
-def _first_image(state: TaskState) -> ContentImage | None:
-    messages = [] if isinstance(state.input, str) else state.input
-    for message in messages:
-        if isinstance(message.content, list):
-            for content in message.content:
-                if isinstance(content, ContentImage):
-                    return content
-    return None
-
-
-def _content(image: ContentImage | None, text: str) -> list[Content]:
-    text_content = ContentText(text=text)
-    return [text_content] if image is None else [image, text_content]
 
 
 DEFAULT_MISLEADING_CONFIG = GenerateConfig(temperature=0.0, max_tokens=32)

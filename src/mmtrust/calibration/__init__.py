@@ -1,0 +1,1 @@
+"""Post-hoc recalibration of a model's option scores (temperature scaling)."""
