@@ -27,10 +27,16 @@ VERBALISED_SUFFIX = (
 
 
 def calibration_prompt(
-    item: ItemMetadata, mode: ConfidenceMode = "logprobs", style: PromptStyle = "paper"
+    item: ItemMetadata,
+    mode: ConfidenceMode = "logprobs",
+    style: PromptStyle = "paper",
+    answer_lead: str | None = None,
 ) -> str:
     """The question with its options in ``style``, and in verbalised mode the request to
-    state a confidence."""
+    state a confidence. ``answer_lead`` (prompt optimisation, "The answer might be") ends the
+    prompt the paper's way: ``"\n{answer_lead}: ("``."""
+    if answer_lead is not None:
+        return calibration_prompt(item, mode, style) + f"\n{answer_lead}: ("
     if style == "mub":
         prompt = clean_prompt(item)
     elif style == "bare":

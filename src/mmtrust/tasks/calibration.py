@@ -63,6 +63,7 @@ def calibration(
     confidence: ConfidenceMode = "logprobs",
     prompt: PromptStyle = "paper",
     temperatures: str | None = None,
+    answer_lead: str | None = None,
 ) -> Task:
     """Confidence against accuracy: ECE, MCE, Brier, NLL, AUROC, risk-coverage; temperature
     scaling fitted on ``fit_split`` (``mmtrust report`` does the fitting).
@@ -79,6 +80,8 @@ def calibration(
         prompt: "paper" (the paper's answer instruction), "mub" (MUB's clean prompt) or "bare".
         temperatures: A calibration artifact (``mmtrust calibrate``): its temperatures are
             applied to this run's confidences too (``ece_artifact``).
+        answer_lead: Text that ends the prompt as ``"\n{answer_lead}: ("`` (the prompt
+            optimisation of the paper searches over it).
     """
     if confidence not in ("logprobs", "verbalised"):
         raise ValueError(f"confidence must be 'logprobs' or 'verbalised', not {confidence!r}")
@@ -97,7 +100,7 @@ def calibration(
         config = config.merge(GenerateConfig(logprobs=True, top_logprobs=TOP_LOGPROBS))
     return Task(
         dataset=_with_roles(parts, name=f"{dataset}-{split}"),
-        solver=confidence_probe(confidence, prompt),
+        solver=confidence_probe(confidence, prompt, answer_lead),
         scorer=calibrated_answer(confidence),
         config=config,
         version=CALIBRATION_TASK_VERSION,
@@ -107,6 +110,7 @@ def calibration(
         metadata={
             "benchmark": "calibration",
             "prompt": prompt,
+            "answer_lead": answer_lead,
             "dataset": dataset,
             "split": split,
             "fit_split": fit_split or None,
@@ -134,7 +138,11 @@ def _with_roles(parts: list[tuple[Dataset, CalibrationRole]], name: str) -> Memo
 
 
 @solver
-def confidence_probe(mode: ConfidenceMode = "logprobs", style: PromptStyle = "paper") -> Solver:
+def confidence_probe(
+    mode: ConfidenceMode = "logprobs",
+    style: PromptStyle = "paper",
+    answer_lead: str | None = None,
+) -> Solver:
     """Ask the calibration prompt once; keep prompt, reply, log-probabilities or the failure."""
 
     async def solve(state: TaskState, generate: Generate) -> TaskState:
@@ -142,7 +150,7 @@ def confidence_probe(mode: ConfidenceMode = "logprobs", style: PromptStyle = "pa
         if item.input_error is not None:
             state.store.set(STORE_KEY, {"outcome": "input_error", "error": item.input_error})
             return state
-        prompt = calibration_prompt(item, mode, style)
+        prompt = calibration_prompt(item, mode, style, answer_lead)
         message = ChatMessageUser(content=image_and_text(first_image(state), prompt))
         try:
             output = await get_model().generate([message])
