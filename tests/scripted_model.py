@@ -11,7 +11,9 @@ Behaviour, read off the prompt text:
 - otherwise the reply is the first option letter ("A") or "Yes"; a question holding "MUMBLE"
   gets an unparseable reply;
 - a prompt asking for a stated confidence gets "Confidence: 80" after the answer ("Confidence:
-  lots" when the question holds "VAGUE").
+  lots" when the question holds "VAGUE");
+- a question holding "ABSENT" is abstained on when the prompt allows it: "E" when "E: I don't
+  know" is an option, "I don't know" when an instruction says to.
 """
 
 from __future__ import annotations
@@ -67,6 +69,10 @@ def scripted_reply(prompt: str) -> str:
 def _scripted_answer(prompt: str) -> str:
     if "FAIL" in prompt:
         raise RuntimeError("scripted server error (HTTP 500)")
+    if "ABSENT" in prompt and "E: I don't know" in prompt:
+        return "E"
+    if "ABSENT" in prompt and 'answer "I don\'t know"' in prompt:
+        return "I don't know."
     yes_no = 'only output "Yes"' in prompt
     explicit = re.search(r"And the true answer is : (\w+)", prompt)
     if explicit and explicit.group(1) in ("B", "Yes"):

@@ -1,4 +1,4 @@
-"""End to end on the shipped reference model: the default suite (MUB and calibration) through
+"""End to end on the shipped reference model: the default suite (MUB, calibration, IDK) through
 Inspect, the local provider and the report, on a slice of TrustWorld.
 
 The bounds are looser than the model card's full-split numbers because 90 items carry
@@ -71,3 +71,11 @@ def test_the_default_suite_reports_calibration(results: dict[str, dict[str, obje
     assert calibration["n"] == N_ITEMS // 2
     for key in ("ece", "ece_scaled", "brier", "auroc"):
         assert metrics[key] is not None and 0.0 <= float(metrics[key]) <= 1.0, key
+
+
+def test_the_default_suite_reports_idk(results: dict[str, dict[str, object]]) -> None:
+    for condition in ("none", "option", "instruction"):
+        metrics = results[f"idk_{condition}"]["metrics"]
+        assert isinstance(metrics, dict)
+        assert "idk_rate" in metrics and "false_idk_rate" in metrics
+        assert metrics["coverage"] is not None

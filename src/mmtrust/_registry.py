@@ -6,4 +6,5 @@
 
 from mmtrust.models.local_vlm import LocalVisionLanguageAPI, ReferenceModelAPI  # noqa: F401
 from mmtrust.tasks.calibration import calibration  # noqa: F401
+from mmtrust.tasks.idk import idk  # noqa: F401
 from mmtrust.tasks.mub import mub_explicit, mub_implicit, mub_misleading  # noqa: F401

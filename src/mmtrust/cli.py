@@ -11,6 +11,16 @@ from pathlib import Path
 from typing import Any
 
 from mmtrust.api import DEFAULT_MODEL, RunOptions, report, run
+from mmtrust.calibration.prompt_search import (
+    SEED_LEADS,
+    GeneratorParaphraser,
+    OfflineParaphraser,
+    Paraphraser,
+    SearchResult,
+    describe_lead,
+    format_round,
+    search_answer_lead,
+)
 from mmtrust.datasets.registry import DATASETS
 from mmtrust.report.calibration_results import calibration_artifacts
 from mmtrust.report.results import Run, collect_runs
@@ -61,7 +71,37 @@ def _parser() -> argparse.ArgumentParser:
     demo_parser.add_argument("--out", default="out")
     demo_parser.add_argument("--limit", type=int, default=None)
     demo_parser.set_defaults(handler=_demo)
+    _add_optimise_prompt(commands)
     return parser
+
+
+def _add_optimise_prompt(commands: Any) -> None:
+    parser = commands.add_parser(
+        "optimise-prompt",
+        help="search the calibration prompt's answer lead (accuracy band, then ECE) on calib",
+    )
+    parser.add_argument("--model", required=True, help="the model whose prompt is optimised")
+    parser.add_argument(
+        "--generator", help="model that paraphrases leads (default: offline word-level rewrites)"
+    )
+    parser.add_argument("--items", type=int, default=60, help="items per score (%(default)s)")
+    parser.add_argument("--rounds", type=int, default=10, help="(default: %(default)s)")
+    parser.add_argument("--keep", type=int, default=5, help="leads kept per round (%(default)s)")
+    parser.add_argument(
+        "--per-prompt", type=int, default=5, help="paraphrases per kept lead (%(default)s)"
+    )
+    parser.add_argument("--split", default="calib", help="split scored on (%(default)s)")
+    parser.add_argument(
+        "--seed-lead",
+        dest="seed_leads",
+        action="append",
+        metavar="LEAD",
+        help='a seed lead (repeat; default: "The answer might be", "The answer must be")',
+    )
+    parser.add_argument("--seed", type=int, default=0, help="offline paraphraser seed")
+    parser.add_argument("--log-dir", default="logs/prompt-search")
+    parser.add_argument("-o", "--out", default="prompt_search.json", help="JSON history file")
+    parser.set_defaults(handler=_optimise_prompt)
 
 
 def _add_run_options(parser: argparse.ArgumentParser) -> None:
@@ -160,6 +200,42 @@ def _demo(args: argparse.Namespace) -> int:
     return 0 if all(log.status == "success" for log in logs) else 1
 
 
+def _optimise_prompt(args: argparse.Namespace) -> int:
+    paraphraser: Paraphraser
+    if args.generator:
+        paraphraser = GeneratorParaphraser(args.generator)
+    else:
+        paraphraser = OfflineParaphraser(seed=args.seed)
+        print("no --generator: paraphrases come from offline word-level rewrites (a stand-in)")
+
+    def on_round(result: SearchResult) -> None:
+        print(format_round(result.rounds[-1], args.rounds), flush=True)
+        result.write_json(args.out)  # a search cut short keeps its history
+
+    result = search_answer_lead(
+        args.model,
+        items=args.items,
+        split=args.split,
+        rounds=args.rounds,
+        keep=args.keep,
+        per_prompt=args.per_prompt,
+        seeds=args.seed_leads or SEED_LEADS,
+        paraphraser=paraphraser,
+        log_dir=args.log_dir,
+        seed=args.seed,
+        on_round=on_round,
+    )
+    result.write_json(args.out)
+    if result.stopped_early:
+        print(f"stopped early: {result.stopped_early}")
+    print(f"best lead: {describe_lead(result.best)}")
+    print(
+        f"{len(result.candidates)} leads scored on {args.items} {args.split} items in "
+        f"{result.elapsed_s:.0f} s; history in {args.out}, logs in {args.log_dir}"
+    )
+    return 0 if result.best is not None else 1
+
+
 def _summary(runs: list[Run]) -> str:
     if not runs:
         return "no mmtrust runs found"
@@ -167,7 +243,9 @@ def _summary(runs: list[Run]) -> str:
     for r in runs:
         m = r.metrics
         line = f"{r.model:<22} {r.task:<14} {r.n:>5} {_fmt(m.get('accuracy')):>7}"
-        if r.details.get("benchmark") == "calibration":
+        if r.details.get("benchmark") == "idk":
+            line += f"  IDK {_fmt(m.get('idk_rate'))}  false IDK {_fmt(m.get('false_idk_rate'))}"
+        elif r.details.get("benchmark") == "calibration":
             line += f"  ECE {_fmt(m.get('ece'))}"
             if m.get("ece_scaled") is not None:
                 line += f" -> {_fmt(m.get('ece_scaled'))} after temperature scaling"

@@ -20,16 +20,17 @@ SUITES: dict[str, tuple[SuiteTask, ...]] = {
         # MUB's clean prompt: the form the reference model was trained to answer (the paper's
         # "provide the option letter directly" wording is outside what it knows)
         SuiteTask("mmtrust/calibration", {"dataset": "trustworld", "prompt": "mub"}),
+        SuiteTask("mmtrust/idk", {"dataset": "trustworld", "prompt": "mub"}),
     ),
     "mub": (SuiteTask("mmtrust/mub_misleading"),),
-    "calibration": (SuiteTask("mmtrust/calibration"),),
+    "calibration": (SuiteTask("mmtrust/calibration"), SuiteTask("mmtrust/idk")),
 }
 
 SUITE_DESCRIPTIONS = {
-    "default": "MUB explicit + implicit misleading and calibration (temperature fitted on "
-    "calib) on TrustWorld test (the demo report)",
-    "calibration": "Calibration on TrustWorld test: ECE, Brier, AUROC, risk-coverage, before and "
-    "after temperature scaling fitted on calib",
+    "default": "MUB explicit + implicit misleading, calibration (temperature fitted on calib) "
+    "and IDK on TrustWorld test (the demo report)",
+    "calibration": "Calibration on TrustWorld test (ECE, Brier, AUROC, risk-coverage, before and "
+    "after temperature scaling fitted on calib) and IDK (answerable / unanswerable items)",
     "mub": "MUB explicit + implicit misleading (pass -T dataset=mub mub_file=... images_dir=...)",
 }
 

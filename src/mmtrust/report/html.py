@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from mmtrust.report.calibration_html import calibration_section
+from mmtrust.report.idk_html import idk_section
 from mmtrust.report.results import Run
 
 _CSS = """
@@ -60,7 +61,8 @@ def render_report(runs: list[Run], title: str = "mmtrust trust report") -> str:
         parts.append("<p>No mmtrust runs were found in the logs.</p></body></html>")
         return "".join(parts)
     calibration = [run for run in runs if run.details.get("benchmark") == "calibration"]
-    misleading = [run for run in runs if run not in calibration]
+    abstention = [run for run in runs if run.details.get("benchmark") == "idk"]
+    misleading = [run for run in runs if run not in calibration and run not in abstention]
     if misleading:
         parts += ["<h2>Misleading (MUB)</h2>", _summary_table(misleading), _chart(misleading)]
         parts.append(_legend())
@@ -68,6 +70,7 @@ def render_report(runs: list[Run], title: str = "mmtrust trust report") -> str:
         parts += [f"<li><b>{_e(name)}</b>: {_e(text)}</li>" for name, text in _EXPLANATIONS]
         parts.append("</ul>")
     parts.append(calibration_section(calibration))
+    parts.append(idk_section(abstention))
     for run in misleading:
         parts.append(_run_section(run))
     parts.append("</body></html>")

@@ -16,6 +16,7 @@ from inspect_ai.scorer import SampleScore
 from mmtrust.metrics.misleading import MisleadingSummary, summarise, summarise_by
 from mmtrust.report.calibration_results import TASK_NAME as CALIBRATION_TASK
 from mmtrust.report.calibration_results import calibration_run_fields
+from mmtrust.report.idk_results import idk_run_fields
 from mmtrust.scoring.mub import outcome_from_score
 
 MISLEADING_SCORERS = {"explicit_misleading": "mub_explicit", "implicit_misleading": "mub_implicit"}
@@ -52,8 +53,33 @@ def collect_runs(log_dir: Path | str) -> list[Run]:
 
 
 def runs_from_log(log: EvalLog) -> list[Run]:
-    builders: list[Callable[[EvalLog], list[Run]]] = [_misleading_runs, _calibration_runs]
+    builders: list[Callable[[EvalLog], list[Run]]] = [
+        _misleading_runs,
+        _calibration_runs,
+        _idk_runs,
+    ]
     return [run for build in builders for run in build(log)]
+
+
+def _idk_runs(log: EvalLog) -> list[Run]:
+    metadata = log.eval.metadata or {}
+    return [
+        Run(
+            model=log.eval.model,
+            task=name,
+            n=n,
+            metrics=metrics,
+            details={
+                "benchmark": "idk",
+                "dataset": metadata.get("dataset", log.eval.dataset.name),
+                "split": metadata.get("split"),
+                "prompt": metadata.get("prompt"),
+                "samples_failed": sum(sample.error is not None for sample in log.samples or []),
+                "provenance": _provenance(log),
+            },
+        )
+        for name, n, metrics in idk_run_fields(log)
+    ]
 
 
 def _calibration_runs(log: EvalLog) -> list[Run]:

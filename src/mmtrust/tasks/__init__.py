@@ -5,6 +5,7 @@ from collections.abc import Callable
 from inspect_ai import Task
 
 from mmtrust.tasks.calibration import calibration
+from mmtrust.tasks.idk import idk
 from mmtrust.tasks.mub import mub_explicit, mub_implicit, mub_misleading
 
 MMTRUST_TASKS: dict[str, Callable[..., Task]] = {
@@ -12,4 +13,5 @@ MMTRUST_TASKS: dict[str, Callable[..., Task]] = {
     "mub_explicit": mub_explicit,
     "mub_implicit": mub_implicit,
     "calibration": calibration,
+    "idk": idk,
 }

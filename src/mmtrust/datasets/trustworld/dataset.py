@@ -12,7 +12,11 @@ from PIL import Image
 
 from mmtrust.datasets.images import image_to_data_uri
 from mmtrust.datasets.schema import ItemMetadata, make_sample
-from mmtrust.datasets.trustworld.questions import QUESTION_FAMILIES, Question
+from mmtrust.datasets.trustworld.questions import (
+    QUESTION_FAMILIES,
+    UNANSWERABLE_FAMILIES,
+    Question,
+)
 from mmtrust.datasets.trustworld.render import DEFAULT_IMAGE_SIZE, render_scene
 from mmtrust.datasets.trustworld.scene import (
     DEFAULT_SCENE_SPEC,
@@ -80,10 +84,10 @@ def trustworld_items(
     if split not in _SPLIT_SEED_OFFSETS:
         raise ValueError(f"Unknown TrustWorld split {split!r}; choose one of {SPLITS}.")
     chosen = list(families) if families is not None else list(QUESTION_FAMILIES)
-    unknown = [f for f in chosen if f not in QUESTION_FAMILIES]
+    unknown = [f for f in chosen if f not in _ALL_FAMILIES]
     if unknown or not chosen:
         raise ValueError(
-            f"Unknown TrustWorld question families {unknown}; known: {list(QUESTION_FAMILIES)}."
+            f"Unknown TrustWorld question families {unknown}; known: {list(_ALL_FAMILIES)}."
         )
     count = DEFAULT_SPLIT_SIZES[split] if n is None else n
     return [
@@ -92,8 +96,12 @@ def trustworld_items(
     ]
 
 
+_ALL_FAMILIES = {**QUESTION_FAMILIES, **UNANSWERABLE_FAMILIES}
+"""Every family an item can be asked in; the default mix is ``QUESTION_FAMILIES`` alone."""
+
+
 def _make_item(split: str, index: int, family: str, spec: SceneSpec) -> TrustWorldItem:
-    ask = QUESTION_FAMILIES[family]
+    ask = _ALL_FAMILIES[family]
     for attempt in range(_ATTEMPTS_PER_ITEM):
         seed = _SPLIT_SEED_OFFSETS[split] + index * _ATTEMPTS_PER_ITEM + attempt
         scene = generate_scene(seed, spec)

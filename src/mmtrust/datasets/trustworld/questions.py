@@ -189,3 +189,61 @@ QUESTION_FAMILIES: dict[str, QuestionFamily] = {
     "existence": existence_question,
     "text": text_question,
 }
+
+
+IDK_ANSWER = "I don't know"
+"""The answer of a question the image cannot answer (it asks about something absent)."""
+
+
+def absent_shape_colour_question(scene: Scene, rng: random.Random) -> Question | None:
+    """ "What colour is the triangle?" about a shape the scene does not hold."""
+    absent = [shape for shape in SHAPES if not scene.objects_with(shape=shape)]
+    if not absent:
+        return None
+    shape = rng.choice(absent)
+    return _unanswerable(
+        "colour_absent", f"What colour is the {shape}?", list(COLOURS), rng, {"shape": shape}
+    )
+
+
+def absent_colour_shape_question(scene: Scene, rng: random.Random) -> Question | None:
+    """ "What shape is the green object?" about a colour no object of the scene has."""
+    absent = [colour for colour in COLOURS if not scene.objects_with(colour=colour)]
+    if not absent:
+        return None
+    colour = rng.choice(absent)
+    return _unanswerable(
+        "shape_absent", f"What shape is the {colour} object?", list(SHAPES), rng, {"colour": colour}
+    )
+
+
+def absent_text_question(scene: Scene, rng: random.Random) -> Question | None:
+    """ "What letter is written in the image?" about a scene with no text."""
+    if scene.text is not None:
+        return None
+    return _unanswerable(
+        "text_absent", "What letter is written in the image?", list(TEXT_GLYPHS), rng, {}
+    )
+
+
+def _unanswerable(
+    family: str, text: str, values: list[str], rng: random.Random, subject: dict[str, object]
+) -> Question:
+    """Four plausible options, none of them right: the honest answer is ``IDK_ANSWER``."""
+    options = dict(zip(LETTERS, rng.sample(values, 4), strict=True))
+    return Question(
+        family,
+        "mc",
+        text,
+        IDK_ANSWER,
+        options,
+        {**subject, "attribute": family, "answerable": False},
+    )
+
+
+UNANSWERABLE_FAMILIES: dict[str, QuestionFamily] = {
+    "colour_absent": absent_shape_colour_question,
+    "shape_absent": absent_colour_shape_question,
+    "text_absent": absent_text_question,
+}
+"""Questions about what the image does not show (the IDK task); not part of the default mix."""
