@@ -84,13 +84,19 @@ def _add_optimise_prompt(commands: Any) -> None:
     parser.add_argument(
         "--generator", help="model that paraphrases leads (default: offline word-level rewrites)"
     )
-    parser.add_argument("--items", type=int, default=60, help="items per score (%(default)s)")
-    parser.add_argument("--rounds", type=int, default=10, help="(default: %(default)s)")
-    parser.add_argument("--keep", type=int, default=5, help="leads kept per round (%(default)s)")
     parser.add_argument(
-        "--per-prompt", type=int, default=5, help="paraphrases per kept lead (%(default)s)"
+        "--items", type=int, default=60, help="items per lead (default: %(default)s)"
     )
-    parser.add_argument("--split", default="calib", help="split scored on (%(default)s)")
+    parser.add_argument("--rounds", type=int, default=10, help="(default: %(default)s)")
+    parser.add_argument(
+        "--keep", type=int, default=5, help="leads kept per round (default: %(default)s)"
+    )
+    parser.add_argument(
+        "--per-prompt", type=int, default=5, help="paraphrases per kept lead (default: %(default)s)"
+    )
+    parser.add_argument(
+        "--split", default="calib", help="split the leads are scored on (default: %(default)s)"
+    )
     parser.add_argument(
         "--seed-lead",
         dest="seed_leads",
@@ -98,9 +104,15 @@ def _add_optimise_prompt(commands: Any) -> None:
         metavar="LEAD",
         help='a seed lead (repeat; default: "The answer might be", "The answer must be")',
     )
-    parser.add_argument("--seed", type=int, default=0, help="offline paraphraser seed")
-    parser.add_argument("--log-dir", default="logs/prompt-search")
-    parser.add_argument("-o", "--out", default="prompt_search.json", help="JSON history file")
+    parser.add_argument(
+        "--seed", type=int, default=0, help="seed of the offline paraphraser (default: %(default)s)"
+    )
+    parser.add_argument(
+        "--log-dir", default="logs/prompt-search", help="Inspect logs (default: %(default)s)"
+    )
+    parser.add_argument(
+        "-o", "--out", default="prompt_search.json", help="JSON history (default: %(default)s)"
+    )
     parser.set_defaults(handler=_optimise_prompt)
 
 
@@ -229,6 +241,8 @@ def _optimise_prompt(args: argparse.Namespace) -> int:
     if result.stopped_early:
         print(f"stopped early: {result.stopped_early}")
     print(f"best lead: {describe_lead(result.best)}")
+    if result.best_ranked is not None and result.best_ranked != result.best:
+        print(f"first by accuracy band, then ECE: {describe_lead(result.best_ranked)}")
     print(
         f"{len(result.candidates)} leads scored on {args.items} {args.split} items in "
         f"{result.elapsed_s:.0f} s; history in {args.out}, logs in {args.log_dir}"
