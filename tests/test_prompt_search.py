@@ -18,17 +18,19 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 from inspect_ai.model import ChatMessage, GenerateConfig, ModelOutput, ModelUsage, get_model
 from inspect_ai.tool import ToolChoice, ToolInfo
 
-from mmtrust.calibration.prompt_search import (
+from mmtrust.calibration.paraphrase import (
     PARAPHRASE_REQUEST,
-    SEED_LEADS,
     GeneratorParaphraser,
-    ScoredLead,
-    accuracy_band,
-    is_better,
     lead_key,
     offline_paraphrases,
     parse_paraphrases,
     proposal_from_reply,
+)
+from mmtrust.calibration.prompt_search import (
+    SEED_LEADS,
+    ScoredLead,
+    accuracy_band,
+    is_better,
     rank,
     rank_key,
     search_answer_lead,

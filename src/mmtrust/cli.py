@@ -11,11 +11,9 @@ from pathlib import Path
 from typing import Any
 
 from mmtrust.api import DEFAULT_MODEL, RunOptions, report, run
+from mmtrust.calibration.paraphrase import GeneratorParaphraser, OfflineParaphraser, Paraphraser
 from mmtrust.calibration.prompt_search import (
     SEED_LEADS,
-    GeneratorParaphraser,
-    OfflineParaphraser,
-    Paraphraser,
     SearchResult,
     describe_lead,
     format_round,
