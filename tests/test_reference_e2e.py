@@ -1,5 +1,5 @@
-"""End to end on the shipped reference model: the default suite (MUB, calibration, IDK) through
-Inspect, the local provider and the report, on a slice of TrustWorld.
+"""End to end on the shipped reference model: the default suite (MUB, calibration, IDK, MM-R3)
+through Inspect, the local provider and the report, on a slice of TrustWorld.
 
 The bounds are looser than the model card's full-split numbers because 90 items carry
 sampling error (a 95% interval of about +/-0.09 around 0.75); they still fail for a model that
@@ -79,3 +79,11 @@ def test_the_default_suite_reports_idk(results: dict[str, dict[str, object]]) ->
         assert isinstance(metrics, dict)
         assert "idk_rate" in metrics and "false_idk_rate" in metrics
         assert metrics["coverage"] is not None
+
+
+def test_the_default_suite_reports_consistency(results: dict[str, dict[str, object]]) -> None:
+    for kind in ("rephrasing", "restyling", "masking"):
+        metrics = results[f"consistency_{kind}"]["metrics"]
+        assert isinstance(metrics, dict)
+        for key in ("consistency", "accuracy", "hmean"):
+            assert metrics[key] is not None and 0.0 <= float(metrics[key]) <= 1.0, key

@@ -6,5 +6,10 @@
 
 from mmtrust.models.local_vlm import LocalVisionLanguageAPI, ReferenceModelAPI  # noqa: F401
 from mmtrust.tasks.calibration import calibration  # noqa: F401
+from mmtrust.tasks.consistency import (  # noqa: F401
+    consistency_masking,
+    consistency_rephrasing,
+    consistency_restyling,
+)
 from mmtrust.tasks.idk import idk  # noqa: F401
 from mmtrust.tasks.mub import mub_explicit, mub_implicit, mub_misleading  # noqa: F401

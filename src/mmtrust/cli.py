@@ -251,11 +251,16 @@ def _optimise_prompt(args: argparse.Namespace) -> int:
 def _summary(runs: list[Run]) -> str:
     if not runs:
         return "no mmtrust runs found"
-    lines = [f"{'model':<22} {'task':<14} {'n':>5} {'acc':>7}"]
+    lines = [f"{'model':<22} {'task':<24} {'n':>5} {'acc':>7}"]
     for r in runs:
         m = r.metrics
-        line = f"{r.model:<22} {r.task:<14} {r.n:>5} {_fmt(m.get('accuracy')):>7}"
-        if r.details.get("benchmark") == "idk":
+        line = f"{r.model:<22} {r.task:<24} {r.n:>5} {_fmt(m.get('accuracy')):>7}"
+        if r.details.get("benchmark") == "consistency":
+            line += (
+                f"  consistency {_fmt(m.get('consistency'))}  exact-match "
+                f"{_fmt(m.get('closed_consistency'))}  Hmean {_fmt(m.get('hmean'))}"
+            )
+        elif r.details.get("benchmark") == "idk":
             line += f"  IDK {_fmt(m.get('idk_rate'))}  false IDK {_fmt(m.get('false_idk_rate'))}"
         elif r.details.get("benchmark") == "calibration":
             line += f"  ECE {_fmt(m.get('ece'))}"

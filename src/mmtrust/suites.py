@@ -21,14 +21,25 @@ SUITES: dict[str, tuple[SuiteTask, ...]] = {
         # "provide the option letter directly" wording is outside what it knows)
         SuiteTask("mmtrust/calibration", {"dataset": "trustworld", "prompt": "mub"}),
         SuiteTask("mmtrust/idk", {"dataset": "trustworld", "prompt": "mub"}),
+        # MUB's prompt again: MM-R3's "very-short answer" template is outside what the
+        # reference model knows (its replies to it are not answers at all)
+        SuiteTask("mmtrust/consistency_rephrasing", {"prompt": "mub"}),
+        SuiteTask("mmtrust/consistency_restyling", {"prompt": "mub"}),
+        SuiteTask("mmtrust/consistency_masking", {"prompt": "mub"}),
     ),
     "mub": (SuiteTask("mmtrust/mub_misleading"),),
     "calibration": (SuiteTask("mmtrust/calibration"), SuiteTask("mmtrust/idk")),
+    "consistency": (
+        SuiteTask("mmtrust/consistency_rephrasing"),
+        SuiteTask("mmtrust/consistency_restyling"),
+        SuiteTask("mmtrust/consistency_masking"),
+    ),
 }
 
 SUITE_DESCRIPTIONS = {
-    "default": "MUB explicit + implicit misleading, calibration (temperature fitted on calib) "
-    "and IDK on TrustWorld test (the demo report)",
+    "default": "MUB explicit + implicit misleading, calibration (temperature fitted on calib), "
+    "IDK and MM-R3 consistency on TrustWorld test (the demo report)",
+    "consistency": "MM-R3 consistency on TrustWorld: rephrasing, restyling, masking",
     "calibration": "Calibration on TrustWorld test (ECE, Brier, AUROC, risk-coverage, before and "
     "after temperature scaling fitted on calib) and IDK (answerable / unanswerable items)",
     "mub": "MUB explicit + implicit misleading (pass -T dataset=mub mub_file=... images_dir=...)",

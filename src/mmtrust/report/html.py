@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from mmtrust.report.calibration_html import calibration_section
+from mmtrust.report.consistency_html import consistency_section
 from mmtrust.report.idk_html import idk_section
 from mmtrust.report.results import Run
 
@@ -62,7 +63,12 @@ def render_report(runs: list[Run], title: str = "mmtrust trust report") -> str:
         return "".join(parts)
     calibration = [run for run in runs if run.details.get("benchmark") == "calibration"]
     abstention = [run for run in runs if run.details.get("benchmark") == "idk"]
-    misleading = [run for run in runs if run not in calibration and run not in abstention]
+    consistency = [run for run in runs if run.details.get("benchmark") == "consistency"]
+    misleading = [
+        run
+        for run in runs
+        if run.details.get("benchmark") not in ("calibration", "idk", "consistency")
+    ]
     if misleading:
         parts += ["<h2>Misleading (MUB)</h2>", _summary_table(misleading), _chart(misleading)]
         parts.append(_legend())
@@ -71,6 +77,7 @@ def render_report(runs: list[Run], title: str = "mmtrust trust report") -> str:
         parts.append("</ul>")
     parts.append(calibration_section(calibration))
     parts.append(idk_section(abstention))
+    parts.append(consistency_section(consistency))
     for run in misleading:
         parts.append(_run_section(run))
     parts.append("</body></html>")

@@ -16,6 +16,7 @@ from inspect_ai.scorer import SampleScore
 from mmtrust.metrics.misleading import MisleadingSummary, summarise, summarise_by
 from mmtrust.report.calibration_results import TASK_NAME as CALIBRATION_TASK
 from mmtrust.report.calibration_results import calibration_run_fields
+from mmtrust.report.consistency_results import consistency_run_fields
 from mmtrust.report.idk_results import idk_run_fields
 from mmtrust.scoring.mub import outcome_from_score
 
@@ -57,29 +58,49 @@ def runs_from_log(log: EvalLog) -> list[Run]:
         _misleading_runs,
         _calibration_runs,
         _idk_runs,
+        _consistency_runs,
     ]
     return [run for build in builders for run in build(log)]
 
 
-def _idk_runs(log: EvalLog) -> list[Run]:
+def _run(
+    log: EvalLog,
+    benchmark: str,
+    task: str,
+    n: int,
+    metrics: dict[str, Any],
+    details: dict[str, Any] | None = None,
+) -> Run:
+    """A run of ``log`` with the details every benchmark records: data, prompt, failed
+    samples and provenance."""
     metadata = log.eval.metadata or {}
-    return [
-        Run(
-            model=log.eval.model,
-            task=name,
-            n=n,
-            metrics=metrics,
-            details={
-                "benchmark": "idk",
-                "dataset": metadata.get("dataset", log.eval.dataset.name),
-                "split": metadata.get("split"),
-                "prompt": metadata.get("prompt"),
-                "samples_failed": sum(sample.error is not None for sample in log.samples or []),
-                "provenance": _provenance(log),
-            },
-        )
-        for name, n, metrics in idk_run_fields(log)
-    ]
+    return Run(
+        model=log.eval.model,
+        task=task,
+        n=n,
+        metrics=metrics,
+        details={
+            "benchmark": benchmark,
+            "dataset": metadata.get("dataset", "trustworld"),
+            "split": metadata.get("split"),
+            "prompt": metadata.get("prompt"),
+            **(details or {}),
+            "samples_failed": sum(sample.error is not None for sample in log.samples or []),
+            "provenance": _provenance(log),
+        },
+    )
+
+
+def _consistency_runs(log: EvalLog) -> list[Run]:
+    fields = consistency_run_fields(log)
+    if fields is None:
+        return []
+    name, n, metrics = fields
+    return [_run(log, "consistency", name, n, metrics)]
+
+
+def _idk_runs(log: EvalLog) -> list[Run]:
+    return [_run(log, "idk", name, n, metrics) for name, n, metrics in idk_run_fields(log)]
 
 
 def _calibration_runs(log: EvalLog) -> list[Run]:
@@ -87,23 +108,7 @@ def _calibration_runs(log: EvalLog) -> list[Run]:
     if fields is None:
         return []
     n, metrics, details = fields
-    metadata = log.eval.metadata or {}
-    return [
-        Run(
-            model=log.eval.model,
-            task=CALIBRATION_TASK,
-            n=n,
-            metrics=metrics,
-            details={
-                "benchmark": "calibration",
-                "dataset": metadata.get("dataset", log.eval.dataset.name),
-                "split": metadata.get("split"),
-                **details,
-                "samples_failed": sum(sample.error is not None for sample in log.samples or []),
-                "provenance": _provenance(log),
-            },
-        )
-    ]
+    return [_run(log, "calibration", CALIBRATION_TASK, n, metrics, details)]
 
 
 def _misleading_runs(log: EvalLog) -> list[Run]:

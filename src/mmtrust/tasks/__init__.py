@@ -5,6 +5,11 @@ from collections.abc import Callable
 from inspect_ai import Task
 
 from mmtrust.tasks.calibration import calibration
+from mmtrust.tasks.consistency import (
+    consistency_masking,
+    consistency_rephrasing,
+    consistency_restyling,
+)
 from mmtrust.tasks.idk import idk
 from mmtrust.tasks.mub import mub_explicit, mub_implicit, mub_misleading
 
@@ -14,4 +19,7 @@ MMTRUST_TASKS: dict[str, Callable[..., Task]] = {
     "mub_implicit": mub_implicit,
     "calibration": calibration,
     "idk": idk,
+    "consistency_rephrasing": consistency_rephrasing,
+    "consistency_restyling": consistency_restyling,
+    "consistency_masking": consistency_masking,
 }

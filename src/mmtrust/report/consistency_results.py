@@ -1,0 +1,74 @@
+"""Consistency runs from Inspect logs: MM-R3's metrics on the raw replies, and exact-match
+metrics on the extracted answers (closed-form TrustWorld answers)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from statistics import fmean
+from typing import Any
+
+from inspect_ai.log import EvalLog
+
+from mmtrust.metrics.consistency import (
+    ConsistencyGroup,
+    exact_match_consistency,
+    summarise_groups,
+)
+from mmtrust.metrics.embedding import SentenceEmbedder
+
+SCORER = "variant_answers"
+
+
+def consistency_run_fields(log: EvalLog) -> tuple[str, int, dict[str, Any]] | None:
+    """``(task name, n groups, metrics)`` of a consistency log, or None for other logs."""
+    kind = (log.eval.metadata or {}).get("consistency_task")
+    scores = [
+        sample.scores[SCORER]
+        for sample in log.samples or []
+        if sample.scores is not None and SCORER in sample.scores
+    ]
+    if kind is None or not scores:
+        return None
+    scored = [s.metadata or {} for s in scores if s.value == "scored"]
+    metrics: dict[str, Any] = {}
+    if scored:
+        groups = [
+            ConsistencyGroup(ground_truths=(m["ground_truth"],), answers=tuple(m["replies"]))
+            for m in scored
+        ]
+        summary = summarise_groups(groups, SentenceEmbedder(), kind)
+        metrics.update({k: v for k, v in summary.as_dict().items() if k != "task"})
+        metrics.update(_closed_form(scored))
+    metrics["outcomes"] = {
+        "groups_scored": len(scored),
+        "groups_input_error": sum(s.value == "input_error" for s in scores),
+        "variants_failed": sum(e is not None for m in scored for e in m["errors"]),
+        "variants_unparsed": sum(
+            a is None and e is None
+            for m in scored
+            for a, e in zip(m["answers"], m["errors"], strict=True)
+        ),
+    }
+    return f"consistency_{kind}", len(scores), metrics
+
+
+def _closed_form(scored: list[dict[str, Any]]) -> dict[str, Any]:
+    """Accuracy and exact-match consistency of the extracted answers (item means), and the
+    accuracy of each variant (original, each rephrasing, style or mask)."""
+    accuracies, agreements = [], []
+    by_variant: dict[str, list[bool]] = defaultdict(list)
+    for metadata in scored:
+        answers = [a for a in metadata["answers"] if a is not None]
+        if answers:
+            accuracies.append(fmean(a == metadata["gold"] for a in answers))
+        agreement = exact_match_consistency(metadata["answers"])
+        if agreement is not None:
+            agreements.append(agreement)
+        for label, answer in zip(metadata["labels"], metadata["answers"], strict=True):
+            if answer is not None:
+                by_variant[label].append(answer == metadata["gold"])
+    return {
+        "closed_accuracy": fmean(accuracies) if accuracies else None,
+        "closed_consistency": fmean(agreements) if agreements else None,
+        "accuracy_by_variant": {label: fmean(v) for label, v in sorted(by_variant.items())},
+    }
