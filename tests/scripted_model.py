@@ -13,7 +13,9 @@ Behaviour, read off the prompt text:
 - a prompt asking for a stated confidence gets "Confidence: 80" after the answer ("Confidence:
   lots" when the question holds "VAGUE");
 - a question holding "ABSENT" is abstained on when the prompt allows it: "E" when "E: I don't
-  know" is an option, "I don't know" when an instruction says to.
+  know" is an option, "I don't know" when an instruction says to;
+- as a generator asked to rewrite a question, it returns two numbered rewrites (and fails
+  when the question holds "NOREWRITE").
 """
 
 from __future__ import annotations
@@ -60,6 +62,11 @@ class ScriptedModelAPI(ModelAPI):
 
 
 def scripted_reply(prompt: str) -> str:
+    if prompt.startswith("Rewrite the question below"):
+        question = prompt.split("Question: ", 1)[1]
+        if "NOREWRITE" in question:
+            raise RuntimeError("scripted generator error (HTTP 503)")
+        return f"1. Say: {question}\n2. Please tell me: {question}\n3. {question}"
     answer = _scripted_answer(prompt)
     if "as: Confidence: <number>" in prompt:
         return answer + ("\nConfidence: lots" if "VAGUE" in prompt else "\nConfidence: 80")

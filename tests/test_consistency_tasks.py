@@ -3,6 +3,7 @@ says why), and the three tasks end to end on the reference model."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -17,6 +18,7 @@ from mmtrust.datasets.consistency import (
     restyling_groups,
 )
 from mmtrust.datasets.images import image_to_data_uri
+from mmtrust.datasets.mmr3 import load_mmr3
 from mmtrust.datasets.schema import ItemMetadata, make_sample
 from mmtrust.perturb.restyle import COLOUR_FREE_FAMILIES
 from mmtrust.report.html import render_report
@@ -91,6 +93,7 @@ def test_failed_and_unparsed_variants_are_counted_not_scored(tmp_path: Path) -> 
         "groups_input_error": 1,
         "variants_failed": 1,
         "variants_unparsed": 1,
+        "rephraser_failures": 0,
     }
     # g1 answers A twice (agrees, right); g2 has one answer left (A): no pair to compare
     assert run.metrics["closed_consistency"] == 1.0
@@ -141,3 +144,85 @@ def test_mmr3_prompt_is_verbatim() -> None:
     )
     with pytest.raises(ValueError, match="Unknown prompt"):
         consistency_masking(n=1, prompt="haiku")  # type: ignore[arg-type]
+
+
+def test_generator_rephrasings_and_a_failing_generator(tmp_path: Path) -> None:
+    groups = [
+        _group("r1", ["What colour is r1?"]),
+        _group("r2", ["What colour is NOREWRITE r2?"]),
+    ]
+    task = consistency_rephrasing(n=1, prompt="bare", rephraser="generator", variants=2)
+    task.dataset = MemoryDataset([make_sample(g, None) for g in groups])
+    (log,) = inspect_eval(
+        task,
+        model="scripted/test",
+        model_roles={"generator": "scripted/generator"},
+        log_dir=str(tmp_path),
+        display="none",
+    )
+    scores = {s.id: s.scores["variant_answers"] for s in log.samples or [] if s.scores}
+    labels = scores["r1"].metadata["labels"]  # type: ignore[index]
+    assert labels == ["v0", "rephrasing 1", "rephrasing 2"]  # the original itself is dropped
+    failed = scores["r2"].metadata  # type: ignore[assignment]
+    assert failed is not None and "scripted generator error" in failed["rephraser_error"]
+    assert failed["labels"] == ["v0"]  # asked as it is
+    (run,) = runs_from_log(log)
+    assert run.metrics["outcomes"]["rephraser_failures"] == 1
+
+
+def _mmr3_fixture(tmp_path: Path) -> Path:
+    for name in ("a.png", "a_candy.png", "m1.png", "m2.png"):
+        Image.new("RGB", (16, 16), (90, 120, 200)).save(tmp_path / name)
+    records = [
+        {
+            "id": "ok",
+            "image": "a.png",
+            "question": "What is it?",
+            "rephrasings": ["What's it?"],
+            "answers": ["a kitchen", "kitchen"],
+        },
+        {
+            "id": "gone",
+            "image": "missing.png",
+            "question": "Q?",
+            "rephrasings": ["Q2?"],
+            "answers": ["x"],
+        },
+        {"id": "broken", "image": "a.png", "answers": ["x"]},
+    ]
+    (tmp_path / "rephrasing.json").write_text(json.dumps(records))
+    styled = [{"id": "s", "image": "a.png", "styles": {"candy": "a_candy.png"}, "answers": ["bar"]}]
+    (tmp_path / "restyling.json").write_text(json.dumps(styled))
+    masked = [{"id": "m", "masks": ["m1.png", "m2.png"], "answers": ["dog"]}]
+    (tmp_path / "masking.jsonl").write_text("\n".join(json.dumps(r) for r in masked))
+    return tmp_path
+
+
+def test_mmr3_files_load_with_bad_records_kept_as_input_errors(tmp_path: Path) -> None:
+    folder = _mmr3_fixture(tmp_path)
+    ok, gone, broken = (
+        _meta(s.metadata) for s in load_mmr3(folder / "rephrasing.json", "rephrasing")
+    )
+    assert [v["label"] for v in ok.extra["variants"]] == ["original", "rephrasing 1"]
+    assert ok.extra["answers"] == ["a kitchen", "kitchen"] and ok.input_error is None
+    assert "missing image" in (gone.input_error or "")
+    assert "malformed record" in (broken.input_error or "") and "(id broken)" in (
+        broken.input_error or ""
+    )
+    (styled,) = (_meta(s.metadata) for s in load_mmr3(folder / "restyling.json", "restyling"))
+    assert [v["label"] for v in styled.extra["variants"]] == ["original", "candy"]
+    assert styled.extra["mmr3_prompt"].startswith("Question: Please describe the place")
+    (masked,) = (_meta(s.metadata) for s in load_mmr3(folder / "masking.jsonl", "masking"))
+    assert masked.question == MASK_QUESTION and len(masked.extra["variants"]) == 2
+
+
+def test_mmr3_file_end_to_end_with_open_answers(tmp_path: Path) -> None:
+    folder = _mmr3_fixture(tmp_path)
+    task = consistency_rephrasing(mmr3_file=str(folder / "rephrasing.json"), prompt="mmr3")
+    (log,) = inspect_eval(task, model="scripted/test", log_dir=str(tmp_path), display="none")
+    (run,) = runs_from_log(log)
+    assert run.metrics["outcomes"]["groups_scored"] == 1
+    assert run.metrics["outcomes"]["groups_input_error"] == 2
+    assert run.metrics["outcomes"]["variants_unparsed"] == 0  # open answers are not "unparsed"
+    assert "closed_consistency" not in run.metrics
+    assert run.metrics["consistency"] is not None  # the scripted "A" twice: identical

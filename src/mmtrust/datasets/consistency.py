@@ -44,7 +44,7 @@ _ITEM_OFFSETS = {"rephrasing": 700_000, "restyling": 800_000, "masking": 900_000
 def rephrasing_groups(split: str, n: int, variants: int = 3, seed: int = 0) -> list[Sample]:
     samples = []
     for item in _items(split, n, "rephrasing"):
-        questions = [item.question.text, *rephrasings(item, variants, seed)]
+        questions = [item.question.text, *(rephrasings(item, variants, seed) if variants else [])]
         image = image_to_data_uri(item.image())
         group = [
             _variant(q, image, "original" if i == 0 else f"rephrasing {i}")

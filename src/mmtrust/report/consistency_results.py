@@ -33,21 +33,26 @@ def consistency_run_fields(log: EvalLog) -> tuple[str, int, dict[str, Any]] | No
     metrics: dict[str, Any] = {}
     if scored:
         groups = [
-            ConsistencyGroup(ground_truths=(m["ground_truth"],), answers=tuple(m["replies"]))
+            ConsistencyGroup(ground_truths=tuple(m["ground_truths"]), answers=tuple(m["replies"]))
             for m in scored
         ]
         summary = summarise_groups(groups, SentenceEmbedder(), kind)
         metrics.update({k: v for k, v in summary.as_dict().items() if k != "task"})
-        metrics.update(_closed_form(scored))
+        closed = [m for m in scored if m.get("closed_form", True)]
+        if closed:
+            metrics.update(_closed_form(closed))
     metrics["outcomes"] = {
         "groups_scored": len(scored),
         "groups_input_error": sum(s.value == "input_error" for s in scores),
         "variants_failed": sum(e is not None for m in scored for e in m["errors"]),
+        # an open answer (MM-R3's own data) has no option to extract: not "unparsed"
         "variants_unparsed": sum(
             a is None and e is None
             for m in scored
+            if m.get("closed_form", True)
             for a, e in zip(m["answers"], m["errors"], strict=True)
         ),
+        "rephraser_failures": sum(bool(m.get("rephraser_error")) for m in scored),
     }
     return f"consistency_{kind}", len(scores), metrics
 

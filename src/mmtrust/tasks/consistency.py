@@ -18,7 +18,7 @@ from inspect_ai.dataset import MemoryDataset, Sample
 from inspect_ai.model import ChatMessageUser, ContentImage, GenerateConfig, Model, get_model
 from inspect_ai.scorer import Score, Scorer, Target, scorer
 from inspect_ai.solver import Generate, Solver, TaskState, solver
-from inspect_ai.util import LimitExceededError
+from inspect_ai.util import LimitExceededError, materialize_media
 
 from mmtrust.datasets.consistency import (
     DEFAULT_STYLES,
@@ -27,10 +27,12 @@ from mmtrust.datasets.consistency import (
     rephrasing_groups,
     restyling_groups,
 )
+from mmtrust.datasets.mmr3 import load_mmr3
 from mmtrust.datasets.schema import ItemMetadata, format_question
 from mmtrust.perturb.misleading import clean_prompt
 from mmtrust.scoring.answer import extract_answer
 from mmtrust.tasks.content import image_and_text
+from mmtrust.tasks.rephraser import Rephraser, generated_variants
 
 CONSISTENCY_TASK_VERSION = 1
 STORE_KEY = "consistency"
@@ -39,12 +41,14 @@ MMR3_TEMPLATE = "Question: Please answer the question with a very-short answer. 
 """MM-R3's prompt for rephrasing and masking, verbatim (benchmark data)."""
 
 
-def _task(samples: list[Sample], kind: ConsistencyKind, prompt: ConsistencyPrompt) -> Task:
+def _task(
+    samples: list[Sample], kind: ConsistencyKind, prompt: ConsistencyPrompt, generated: int = 0
+) -> Task:
     if prompt not in ("mmr3", "mub", "bare"):
         raise ValueError(f"Unknown prompt {prompt!r}; use mmr3, mub or bare")
     return Task(
-        dataset=MemoryDataset(samples, name=f"trustworld-{kind}"),
-        solver=variant_probe(prompt),
+        dataset=MemoryDataset(samples, name=f"consistency-{kind}"),
+        solver=variant_probe(prompt, generated),
         scorer=variant_answers(),
         config=GenerateConfig(temperature=0.0, max_tokens=100),
         epochs=Epochs(1, "mode"),
@@ -56,7 +60,13 @@ def _task(samples: list[Sample], kind: ConsistencyKind, prompt: ConsistencyPromp
 
 @task
 def consistency_rephrasing(
-    split: str = "test", n: int = 100, variants: int = 3, prompt: ConsistencyPrompt = "mmr3"
+    split: str = "test",
+    n: int = 100,
+    variants: int = 3,
+    prompt: ConsistencyPrompt = "mmr3",
+    rephraser: Rephraser = "offline",
+    mmr3_file: str | None = None,
+    images_dir: str | None = None,
 ) -> Task:
     """Same answer when the question is rephrased? (MM-R3 question rephrasing.)
 
@@ -66,8 +76,19 @@ def consistency_rephrasing(
         variants: Rephrasings per question (the original is asked too).
         prompt: "mmr3" (MM-R3's very-short-answer prompt), "mub" (MUB's clean prompt with the
             options) or "bare" (question and options).
+        rephraser: "offline" (TrustWorld templates) or "generator" (the generator model role
+            rephrases each question; works for any dataset).
+        mmr3_file: MM-R3-style rephrasing file (see the README) instead of TrustWorld.
+        images_dir: Folder its image paths are relative to.
     """
-    return _task(rephrasing_groups(split, n, variants), "rephrasing", prompt)
+    if rephraser not in ("offline", "generator"):
+        raise ValueError(f"Unknown rephraser {rephraser!r}; use offline or generator")
+    if mmr3_file is not None:
+        samples = load_mmr3(mmr3_file, "rephrasing", images_dir)[:n]
+    else:
+        samples = rephrasing_groups(split, n, 0 if rephraser == "generator" else variants)
+    generated = variants if rephraser == "generator" else 0
+    return _task(samples, "rephrasing", prompt, generated)
 
 
 @task
@@ -76,6 +97,8 @@ def consistency_restyling(
     n: int = 100,
     styles: str = ",".join(DEFAULT_STYLES),
     prompt: ConsistencyPrompt = "mmr3",
+    mmr3_file: str | None = None,
+    images_dir: str | None = None,
 ) -> Task:
     """Same answer when the image is restyled? (MM-R3 image restyling, classical styles.)
 
@@ -85,7 +108,11 @@ def consistency_restyling(
         styles: Comma-separated restyles (grayscale, posterise, edge_sketch, colour_shift, blur,
             jpeg, noise) or "module.path:function" for your own.
         prompt: "mmr3", "mub" or "bare" (see consistency_rephrasing).
+        mmr3_file: MM-R3-style restyling file (see the README) instead of TrustWorld.
+        images_dir: Folder its image paths are relative to.
     """
+    if mmr3_file is not None:
+        return _task(load_mmr3(mmr3_file, "restyling", images_dir)[:n], "restyling", prompt)
     chosen = tuple(style.strip() for style in styles.split(",") if style.strip())
     if not chosen:
         raise ValueError("styles must name at least one restyle")
@@ -94,7 +121,12 @@ def consistency_restyling(
 
 @task
 def consistency_masking(
-    split: str = "test", n: int = 100, masks: int = 3, prompt: ConsistencyPrompt = "mmr3"
+    split: str = "test",
+    n: int = 100,
+    masks: int = 3,
+    prompt: ConsistencyPrompt = "mmr3",
+    mmr3_file: str | None = None,
+    images_dir: str | None = None,
 ) -> Task:
     """Same answer about a masked object under different masks? (MM-R3 context reasoning.)
 
@@ -103,7 +135,11 @@ def consistency_masking(
         n: Number of item groups (one masked object each).
         masks: Mask variants per object (colour, line width, ellipse or rectangle).
         prompt: "mmr3", "mub" or "bare" (see consistency_rephrasing).
+        mmr3_file: MM-R3-style masking file (see the README) instead of TrustWorld.
+        images_dir: Folder its image paths are relative to.
     """
+    if mmr3_file is not None:
+        return _task(load_mmr3(mmr3_file, "masking", images_dir)[:n], "masking", prompt)
     return _task(masking_groups(split, n, masks), "masking", prompt)
 
 
@@ -113,22 +149,30 @@ def variant_prompt(item: ItemMetadata, question: str, style: ConsistencyPrompt) 
         return clean_prompt(asked)
     if style == "bare":
         return format_question(asked)
+    if "mmr3_prompt" in item.extra:  # MM-R3's restyling prompt has no separate question
+        return str(item.extra["mmr3_prompt"])
     return MMR3_TEMPLATE.format(question=question)
 
 
 @solver
-def variant_probe(style: ConsistencyPrompt = "mmr3") -> Solver:
-    """Ask every variant of the group in a fresh conversation; keep replies and failures."""
+def variant_probe(style: ConsistencyPrompt = "mmr3", generated_rephrasings: int = 0) -> Solver:
+    """Ask every variant of the group in a fresh conversation; keep replies and failures.
+    With ``generated_rephrasings``, the generator model role first rephrases the question."""
 
     async def solve(state: TaskState, generate: Generate) -> TaskState:
         item = state.metadata_as(ItemMetadata)
         if item.input_error is not None:
             state.store.set(STORE_KEY, {"input_error": item.input_error})
             return state
+        variants: list[dict[str, Any]] = list(item.extra["variants"])
+        record: dict[str, Any] = {}
+        if generated_rephrasings:
+            rephrased, error = await generated_variants(item, variants[0], generated_rephrasings)
+            variants += rephrased
+            record["rephraser_error"] = error
         model = get_model()
-        variants: list[dict[str, Any]] = item.extra["variants"]
-        replies = await asyncio.gather(*(_ask(model, item, v, style) for v in variants))
-        state.store.set(STORE_KEY, {"replies": replies})
+        record["replies"] = await asyncio.gather(*(_ask(model, item, v, style) for v in variants))
+        state.store.set(STORE_KEY, record)
         return state
 
     return solve
@@ -140,8 +184,10 @@ async def _ask(
     prompt = variant_prompt(item, variant["question"], style)
     record: dict[str, Any] = {"label": variant["label"], "prompt": prompt}
     try:
+        # an image file of a loaded dataset is read only now, when its variant is asked
+        image = await materialize_media(variant["image"])
         output = await model.generate(
-            [ChatMessageUser(content=image_and_text(ContentImage(image=variant["image"]), prompt))]
+            [ChatMessageUser(content=image_and_text(ContentImage(image=image), prompt))]
         )
     except LimitExceededError:
         raise
@@ -166,14 +212,19 @@ def variant_answers() -> Scorer:
             return Score(value="input_error", explanation=record["input_error"])
         replies: list[dict[str, Any]] = record["replies"]
         answered = [r.get("answer") for r in replies]
+        explanation = "; ".join(
+            f"{r['label']}: {r.get('reply', r.get('error'))!r}" for r in replies
+        )
+        if record.get("rephraser_error"):
+            explanation = f"rephraser failed: {record['rephraser_error']}; {explanation}"
         return Score(
             value="scored",
             answer=" | ".join(str(a) for a in answered),
-            explanation="; ".join(
-                f"{r['label']}: {r.get('reply', r.get('error'))!r}" for r in replies
-            ),
+            explanation=explanation,
             metadata={
-                "ground_truth": item.answer_text,
+                "ground_truths": item.extra.get("answers") or [item.answer_text],
+                "closed_form": item.question_type == "yn" or bool(item.options),
+                "rephraser_error": record.get("rephraser_error"),
                 "gold": item.answer,
                 "replies": [r.get("reply") for r in replies],
                 "answers": answered,

@@ -1,0 +1,57 @@
+"""Rephrasings of any question by the generator model role (MM-R3's rephrasings were written
+by an LLM); TrustWorld also has an offline rephraser (``perturb.rephrase``)."""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Literal
+
+from inspect_ai.model import ChatMessageUser, get_model
+from inspect_ai.util import LimitExceededError
+
+from mmtrust.datasets.schema import ItemMetadata
+from mmtrust.tasks.mub_pipeline import GENERATOR_ROLE
+
+Rephraser = Literal["offline", "generator"]
+REPHRASE_REQUEST = (
+    "Rewrite the question below in {count} different ways. Each rewrite must ask exactly the "
+    "same thing, so that it has the same answer. Write one rewrite per line and nothing "
+    "else.\nQuestion: {question}"
+)
+_NUMBERING = re.compile(r"^\s*(?:\(?\d+\s*[.):]|[-*•])\s*")
+
+
+def parse_rephrasings(reply: str, original: str, count: int) -> list[str]:
+    """Up to ``count`` distinct rephrasings, one per line, numbering and quotes stripped; the
+    original question and repeats are dropped."""
+    seen = {original.strip().casefold()}
+    found = []
+    for line in reply.splitlines():
+        text = _NUMBERING.sub("", line).strip().strip("\"'“”")
+        if text and text.casefold() not in seen:
+            seen.add(text.casefold())
+            found.append(text)
+    return found[:count]
+
+
+async def generated_variants(
+    item: ItemMetadata, original: dict[str, Any], count: int
+) -> tuple[list[dict[str, Any]], str | None]:
+    """``count`` variants of ``original`` with the generator's rephrasings (same image), and
+    why there are none when the generator fails (the group is then asked as it is)."""
+    request = REPHRASE_REQUEST.format(count=count, question=item.question)
+    try:
+        output = await get_model(role=GENERATOR_ROLE).generate([ChatMessageUser(content=request)])
+    except LimitExceededError:
+        raise
+    except Exception as error:
+        return [], f"{type(error).__name__}: {error}"
+    if output.error:
+        return [], output.error
+    rephrased = parse_rephrasings(output.completion, item.question, count)
+    if not rephrased:
+        return [], f"no rephrasing in the generator's reply {output.completion[:200]!r}"
+    return [
+        {**original, "question": question, "label": f"rephrasing {index}"}
+        for index, question in enumerate(rephrased, start=1)
+    ], None
