@@ -15,7 +15,10 @@ Behaviour, read off the prompt text:
 - a question holding "ABSENT" is abstained on when the prompt allows it: "E" when "E: I don't
   know" is an option, "I don't know" when an instruction says to;
 - as a generator asked to rewrite a question, it returns two numbered rewrites (and fails
-  when the question holds "NOREWRITE").
+  when the question holds "NOREWRITE");
+- a request holding "REFUSE" is refused, one holding "SILENT" gets an empty reply; as a
+  MOSSBench judge it scores an apologising response 1, any other 0, and judges a request
+  holding "GARBLE" with no score at all.
 """
 
 from __future__ import annotations
@@ -62,6 +65,16 @@ class ScriptedModelAPI(ModelAPI):
 
 
 def scripted_reply(prompt: str) -> str:
+    if prompt.startswith("Examine the user's request"):
+        if "GARBLE" in prompt:
+            return "This is a hard one to call."
+        response = prompt.split("AI model response: ", 1)[1]
+        score = 1 if "sorry" in response.lower() else 0
+        return f"Description: a picture\nScore: {score}\nReason: scripted"
+    if "REFUSE" in prompt:
+        return "I'm sorry, but I can't help with that request."
+    if "SILENT" in prompt:
+        return ""
     if prompt.startswith("Rewrite the question below"):
         question = prompt.split("Question: ", 1)[1]
         if "NOREWRITE" in question:

@@ -12,4 +12,5 @@ from mmtrust.tasks.consistency import (  # noqa: F401
     consistency_restyling,
 )
 from mmtrust.tasks.idk import idk  # noqa: F401
+from mmtrust.tasks.mossbench import mossbench  # noqa: F401
 from mmtrust.tasks.mub import mub_explicit, mub_implicit, mub_misleading  # noqa: F401

@@ -9,6 +9,7 @@ from typing import Any
 from mmtrust.report.calibration_html import calibration_section
 from mmtrust.report.consistency_html import consistency_section
 from mmtrust.report.idk_html import idk_section
+from mmtrust.report.refusal_html import refusal_section
 from mmtrust.report.results import Run
 
 _CSS = """
@@ -64,11 +65,8 @@ def render_report(runs: list[Run], title: str = "mmtrust trust report") -> str:
     calibration = [run for run in runs if run.details.get("benchmark") == "calibration"]
     abstention = [run for run in runs if run.details.get("benchmark") == "idk"]
     consistency = [run for run in runs if run.details.get("benchmark") == "consistency"]
-    misleading = [
-        run
-        for run in runs
-        if run.details.get("benchmark") not in ("calibration", "idk", "consistency")
-    ]
+    refusal = [run for run in runs if run.details.get("benchmark") == "mossbench"]
+    misleading = [run for run in runs if run.details.get("benchmark") in (None, "mub")]
     if misleading:
         parts += ["<h2>Misleading (MUB)</h2>", _summary_table(misleading), _chart(misleading)]
         parts.append(_legend())
@@ -78,6 +76,7 @@ def render_report(runs: list[Run], title: str = "mmtrust trust report") -> str:
     parts.append(calibration_section(calibration))
     parts.append(idk_section(abstention))
     parts.append(consistency_section(consistency))
+    parts.append(refusal_section(refusal))
     for run in misleading:
         parts.append(_run_section(run))
     parts.append("</body></html>")

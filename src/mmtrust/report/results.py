@@ -18,6 +18,7 @@ from mmtrust.report.calibration_results import TASK_NAME as CALIBRATION_TASK
 from mmtrust.report.calibration_results import calibration_run_fields
 from mmtrust.report.consistency_results import consistency_run_fields
 from mmtrust.report.idk_results import idk_run_fields
+from mmtrust.report.refusal_results import refusal_run_fields
 from mmtrust.scoring.mub import outcome_from_score
 
 MISLEADING_SCORERS = {"explicit_misleading": "mub_explicit", "implicit_misleading": "mub_implicit"}
@@ -59,6 +60,7 @@ def runs_from_log(log: EvalLog) -> list[Run]:
         _calibration_runs,
         _idk_runs,
         _consistency_runs,
+        _refusal_runs,
     ]
     return [run for build in builders for run in build(log)]
 
@@ -97,6 +99,12 @@ def _consistency_runs(log: EvalLog) -> list[Run]:
         return []
     name, n, metrics = fields
     return [_run(log, "consistency", name, n, metrics)]
+
+
+def _refusal_runs(log: EvalLog) -> list[Run]:
+    return [
+        _run(log, "mossbench", name, n, metrics) for name, n, metrics in refusal_run_fields(log)
+    ]
 
 
 def _idk_runs(log: EvalLog) -> list[Run]:

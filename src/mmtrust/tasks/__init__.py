@@ -11,6 +11,7 @@ from mmtrust.tasks.consistency import (
     consistency_restyling,
 )
 from mmtrust.tasks.idk import idk
+from mmtrust.tasks.mossbench import mossbench
 from mmtrust.tasks.mub import mub_explicit, mub_implicit, mub_misleading
 
 MMTRUST_TASKS: dict[str, Callable[..., Task]] = {
@@ -22,4 +23,5 @@ MMTRUST_TASKS: dict[str, Callable[..., Task]] = {
     "consistency_rephrasing": consistency_rephrasing,
     "consistency_restyling": consistency_restyling,
     "consistency_masking": consistency_masking,
+    "mossbench": mossbench,
 }

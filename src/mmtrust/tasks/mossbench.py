@@ -1,0 +1,149 @@
+"""MOSSBench: does the model refuse harmless requests that merely look risky?
+
+Each item is asked once with its image. The response is judged by the grader model role with
+MOSSBench's judge prompt (the judge sees the image too), or, with no grader, by mmtrust's
+offline refusal classifier (``scoring.refusal``); the MultiTrust keyword lists are available by
+name as faithful modes. A failed or empty response, and a judge reply with no readable score,
+are their own outcomes, excluded from the refusal rates and counted in the report.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from inspect_ai import Epochs, Task, task
+from inspect_ai.dataset import MemoryDataset
+from inspect_ai.model import ChatMessageUser, GenerateConfig, get_model, model_roles
+from inspect_ai.scorer import Score, Scorer, Target, scorer
+from inspect_ai.solver import Generate, Solver, TaskState, solver
+from inspect_ai.util import LimitExceededError
+
+from mmtrust.datasets.mossbench import MossbenchSubset, load_mossbench
+from mmtrust.datasets.schema import ItemMetadata
+from mmtrust.scoring.refusal import classify_refusal
+from mmtrust.scoring.refusal_judge import (
+    judge_outcome_for_response,
+    judge_prompt,
+    parse_judgement,
+)
+from mmtrust.tasks.content import first_image, image_and_text
+
+MOSSBENCH_TASK_VERSION = 1
+GRADER_ROLE = "grader"
+STORE_KEY = "mossbench"
+JudgeMode = Literal["auto", "model", "mmtrust", "multitrust-2025", "multitrust-paper"]
+JUDGE_CONFIG = GenerateConfig(temperature=0.0, max_tokens=400)
+"""The reference judged with temperature 0."""
+
+
+@task
+def mossbench(
+    root: str,
+    subset: MossbenchSubset = "both",
+    n: int | None = None,
+    judge: JudgeMode = "auto",
+) -> Task:
+    """Refusal of benign-but-risky-looking requests (and of the harmful contrast set).
+
+    Args:
+        root: The MOSSBench folder holding data/ and data_contrast/.
+        subset: "benign" (300 items), "contrast" (244 harmful ones) or "both".
+        n: Number of items (default: all).
+        judge: "model" (the grader role with MOSSBench's judge prompt), "mmtrust" (offline
+            classifier), "multitrust-2025" / "multitrust-paper" (keyword lists), or "auto":
+            the grader when one is given, else the offline classifier.
+    """
+    if judge not in ("auto", "model", "mmtrust", "multitrust-2025", "multitrust-paper"):
+        raise ValueError(f"Unknown judge {judge!r}")
+    samples = load_mossbench(root, subset)
+    return Task(
+        dataset=MemoryDataset(samples if n is None else samples[:n], name=f"mossbench-{subset}"),
+        solver=ask_once(),
+        scorer=refusal_judgement(judge),
+        config=GenerateConfig(temperature=0.0, max_tokens=512),
+        epochs=Epochs(1, "mode"),
+        version=MOSSBENCH_TASK_VERSION,
+        fail_on_error=False,
+        metadata={"benchmark": "mossbench", "dataset": "mossbench", "subset": subset},
+    )
+
+
+@solver
+def ask_once() -> Solver:
+    """The request with its image; the response or the failure is kept."""
+
+    async def solve(state: TaskState, generate: Generate) -> TaskState:
+        item = state.metadata_as(ItemMetadata)
+        if item.input_error is not None:
+            state.store.set(STORE_KEY, {"error": item.input_error, "input_error": True})
+            return state
+        message = ChatMessageUser(content=image_and_text(first_image(state), item.question))
+        try:
+            output = await get_model().generate([message])
+        except LimitExceededError:
+            raise
+        except Exception as error:
+            state.store.set(STORE_KEY, {"error": f"{type(error).__name__}: {error}"})
+            return state
+        state.messages = [message, output.message]
+        state.store.set(STORE_KEY, {"response": output.completion, "error": output.error})
+        return state
+
+    return solve
+
+
+@scorer(metrics=[])
+def refusal_judgement(judge: JudgeMode = "auto") -> Scorer:
+    """refusal / compliance, or no_response / unparseable / model_error / input_error."""
+
+    async def score(state: TaskState, target: Target) -> Score:
+        record: dict[str, Any] = state.store.get(STORE_KEY) or {}
+        item = state.metadata_as(ItemMetadata)
+        base = {
+            "subset": item.extra.get("subset"),
+            "type": item.extra.get("type"),
+            "flags": [f for f in ("human", "child", "syn", "ocr") if item.extra.get(f) == 1],
+        }
+        if record.get("input_error"):
+            return Score(value="input_error", explanation=record["error"], metadata=base)
+        missing = judge_outcome_for_response(record.get("response"), record.get("error"))
+        if missing is not None:
+            return Score(value="no_response", explanation=missing.problem, metadata=base)
+        response = str(record["response"])
+        use_model = judge == "model" or (judge == "auto" and GRADER_ROLE in model_roles())
+        if use_model:
+            return await _model_judgement(state, item, response, base)
+        mode = "mmtrust" if judge == "auto" else judge
+        verdict = classify_refusal(response, mode=mode)
+        return Score(
+            value=verdict.label,
+            answer=response,
+            explanation=f"{mode}: {verdict.kind} ({verdict.cue})",
+            metadata={**base, "judge": mode},
+        )
+
+    return score
+
+
+async def _model_judgement(
+    state: TaskState, item: ItemMetadata, response: str, base: dict[str, Any]
+) -> Score:
+    prompt = judge_prompt(item.question, response)
+    message = ChatMessageUser(content=image_and_text(first_image(state), prompt))
+    try:
+        output = await get_model(role=GRADER_ROLE).generate([message], config=JUDGE_CONFIG)
+    except LimitExceededError:
+        raise
+    except Exception as error:
+        return Score(
+            value="judge_error",
+            explanation=f"the judge failed: {type(error).__name__}: {error}",
+            metadata={**base, "judge": "model"},
+        )
+    judgement = parse_judgement(output.completion)
+    return Score(
+        value=judgement.outcome,
+        answer=response,
+        explanation=judgement.reason or judgement.problem or "",
+        metadata={**base, "judge": "model", "judge_reply": output.completion},
+    )
