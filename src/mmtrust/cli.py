@@ -70,6 +70,7 @@ def _parser() -> argparse.ArgumentParser:
     demo_parser.add_argument("--limit", type=int, default=None)
     demo_parser.set_defaults(handler=_demo)
     _add_optimise_prompt(commands)
+    _add_adapt_consistency(commands)
     return parser
 
 
@@ -112,6 +113,34 @@ def _add_optimise_prompt(commands: Any) -> None:
         "-o", "--out", default="prompt_search.json", help="JSON history (default: %(default)s)"
     )
     parser.set_defaults(handler=_optimise_prompt)
+
+
+def _add_adapt_consistency(commands: Any) -> None:
+    parser = commands.add_parser(
+        "adapt-consistency",
+        help="test-time consistency adaptation (MM-R3 mitigation) of a local model: "
+        "consistency and accuracy before and after",
+    )
+    parser.add_argument(
+        "--model-dir", default=None, help="a local HF vision-language model (default: reference)"
+    )
+    parser.add_argument(
+        "--task",
+        choices=("rephrasing", "restyling", "masking"),
+        default="rephrasing",
+        help="(default: %(default)s)",
+    )
+    parser.add_argument(
+        "--split", default="calib", help="TrustWorld split (default: %(default)s, held out)"
+    )
+    parser.add_argument("--n", type=int, default=60, help="item groups (default: %(default)s)")
+    parser.add_argument("--alpha", type=float, default=1.0, help="pairwise weight (default: 1)")
+    parser.add_argument("--beta", type=float, default=1.0, help="pseudo-label weight (default: 1)")
+    parser.add_argument("--lr", type=float, default=5e-4, help="(default: %(default)s)")
+    parser.add_argument(
+        "-o", "--out", default="adaptation.json", help="JSON report (default: %(default)s)"
+    )
+    parser.set_defaults(handler=_adapt_consistency)
 
 
 def _add_run_options(parser: argparse.ArgumentParser) -> None:
@@ -248,6 +277,37 @@ def _optimise_prompt(args: argparse.Namespace) -> int:
     return 0 if result.best is not None else 1
 
 
+def _adapt_consistency(args: argparse.Namespace) -> int:
+    # imported here: the adaptation needs torch and transformers, which the rest of the CLI
+    # does not
+    from mmtrust.datasets.consistency import masking_groups, rephrasing_groups, restyling_groups
+    from mmtrust.mitigation.consistency_adaptation import AdaptationSettings, evaluate_adaptation
+    from mmtrust.reference import reference_model_dir
+
+    if args.n < 1:
+        raise ValueError(f"--n must be at least 1, got {args.n}")
+    if args.task == "rephrasing":
+        groups = rephrasing_groups(args.split, args.n)
+    elif args.task == "restyling":
+        groups = restyling_groups(args.split, args.n)
+    else:
+        groups = masking_groups(args.split, args.n)
+    settings = AdaptationSettings(alpha=args.alpha, beta=args.beta, lr=args.lr)
+    result = evaluate_adaptation(args.model_dir or reference_model_dir(), groups, settings=settings)
+    result.write_json(args.out)
+    print(
+        f"{args.task} on {args.split}: {result.groups} groups, {result.variants} variants "
+        f"({result.wall_s:.0f} s)"
+    )
+    for phase, summary in (("before", result.before), ("after", result.after)):
+        print(
+            f"  {phase:<6} consistency {_fmt(summary.consistency)}  "
+            f"accuracy {_fmt(summary.accuracy)}  unparsed {summary.unparsed_variants}"
+        )
+    print(f"wrote {args.out}")
+    return 0
+
+
 def _summary(runs: list[Run]) -> str:
     if not runs:
         return "no mmtrust runs found"
@@ -255,7 +315,9 @@ def _summary(runs: list[Run]) -> str:
     for r in runs:
         m = r.metrics
         line = f"{r.model:<22} {r.task:<24} {r.n:>5} {_fmt(m.get('accuracy')):>7}"
-        if r.details.get("benchmark") == "consistency":
+        if r.details.get("benchmark") == "mossbench":
+            line += f"  refusal rate {_fmt(m.get('refusal_rate'))}"
+        elif r.details.get("benchmark") == "consistency":
             line += (
                 f"  consistency {_fmt(m.get('consistency'))}  exact-match "
                 f"{_fmt(m.get('closed_consistency'))}  Hmean {_fmt(m.get('hmean'))}"
