@@ -26,14 +26,13 @@ from mmtrust.mitigation.consistency_adaptation import (
     answer_token_ids,
     cluster_answers,
     clustering_keys,
-    evaluate_adaptation,
     installed_head,
     pairwise_term,
     pseudo_label_index,
     pseudo_label_nll,
     train_head,
-    variant_requests,
 )
+from mmtrust.mitigation.evaluation import evaluate_adaptation, variant_requests
 from mmtrust.reference import reference_model_dir
 
 # --- clustering and pseudo-label ------------------------------------------------------------

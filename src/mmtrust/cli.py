@@ -281,7 +281,8 @@ def _adapt_consistency(args: argparse.Namespace) -> int:
     # imported here: the adaptation needs torch and transformers, which the rest of the CLI
     # does not
     from mmtrust.datasets.consistency import masking_groups, rephrasing_groups, restyling_groups
-    from mmtrust.mitigation.consistency_adaptation import AdaptationSettings, evaluate_adaptation
+    from mmtrust.mitigation.consistency_adaptation import AdaptationSettings
+    from mmtrust.mitigation.evaluation import evaluate_adaptation
     from mmtrust.reference import reference_model_dir
 
     if args.n < 1:
