@@ -23,8 +23,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from inspect_ai import eval as inspect_eval
 from inspect_ai.model import ChatMessageUser, ContentImage, ContentText, GenerateConfig, get_model
 
+from mmtrust.reference import reference_model_dir
+from mmtrust.report.results import runs_from_log
+from mmtrust.tasks.calibration import calibration
 from tests.models.conftest import SUBPROCESS_ENV, png_data_uri
 
 SERVER_START_TIMEOUT_S = 90.0
@@ -60,6 +64,17 @@ def served_llava(
     tiny_llava_dir: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[tuple[str, Path]]:
     """``transformers serve`` on the tiny LLaVA: yields (base URL, model dir); always stopped."""
+    yield from _serve(tiny_llava_dir, tmp_path_factory)
+
+
+@pytest.fixture(scope="module")
+def served_reference(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
+    """``transformers serve`` on the shipped reference model."""
+    yield from _serve(reference_model_dir(), tmp_path_factory)
+
+
+def _serve(model_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
+    """``transformers serve`` on ``model_dir``: yields (base URL, model dir); always stopped."""
     port = _free_port()
     workdir = tmp_path_factory.mktemp("transformers-serve")
     cache = workdir / "hf-cache"  # must exist, or /v1/models answers 500
@@ -67,7 +82,7 @@ def served_llava(
     log_path = workdir / "server.log"
     environment = {**SUBPROCESS_ENV, "HF_HUB_CACHE": str(cache)}
     command = [
-        _transformers_cli(), "serve", str(tiny_llava_dir),
+        _transformers_cli(), "serve", str(model_dir),
         "--host", "127.0.0.1", "--port", str(port), "--device", "cpu",
     ]  # fmt: skip
     with log_path.open("w") as log:
@@ -86,7 +101,7 @@ def served_llava(
                     f" s. Its log:\n{log_path.read_text()[-3000:]}"
                 )
             time.sleep(0.2)
-        yield f"http://127.0.0.1:{port}/v1", tiny_llava_dir
+        yield f"http://127.0.0.1:{port}/v1", model_dir
     finally:
         server.terminate()  # this PID only: the server runs no child processes
         try:
@@ -119,3 +134,26 @@ def test_an_image_question_through_the_openai_compatible_api(
     text_only = asyncio.run(model.generate("What colour?"))
     assert text_only.usage is not None
     assert output.usage.input_tokens - text_only.usage.input_tokens == 16
+
+
+def test_calibration_through_the_api_records_missing_log_probabilities(
+    served_reference: tuple[str, Path], tmp_path: Path
+) -> None:
+    """``transformers serve`` returns no log-probabilities: the answers are still scored, and the
+    missing confidence is recorded as such (confidence_coverage 0), never invented."""
+    base_url, model_dir = served_reference
+    model = get_model(
+        f"openai-api/transformers-serve/{model_dir}",
+        base_url=base_url,
+        api_key="unused-local-key",
+        config=GenerateConfig(max_retries=1, timeout=60),
+        memoize=False,
+    )
+    task = calibration(n=6, fit_split="", prompt="mub")
+    (log,) = inspect_eval(task, model=model, log_dir=str(tmp_path), display="none")
+    (run,) = runs_from_log(log)
+    assert log.status == "success"
+    assert run.metrics["coverage"] == 1.0 and run.metrics["accuracy"] is not None
+    assert run.metrics["confidence_coverage"] == 0.0 and "ece" not in run.metrics
+    scores = [sample.scores["calibrated_answer"] for sample in log.samples or [] if sample.scores]
+    assert all("no log-probabilities" in (score.explanation or "") for score in scores)
