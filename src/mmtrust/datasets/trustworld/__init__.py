@@ -12,21 +12,38 @@ from mmtrust.datasets.trustworld.dataset import (
     trustworld_dataset,
     trustworld_items,
 )
-from mmtrust.datasets.trustworld.questions import QUESTION_FAMILIES, Question
+from mmtrust.datasets.trustworld.questions import (
+    QUESTION_FAMILIES,
+    REFUSAL_ANSWER,
+    REQUEST_FAMILIES,
+    Question,
+)
 from mmtrust.datasets.trustworld.render import render_scene
-from mmtrust.datasets.trustworld.scene import Scene, SceneObject, SceneSpec, generate_scene
+from mmtrust.datasets.trustworld.requests import TrustWorldRequestItem, trustworld_request_items
+from mmtrust.datasets.trustworld.scene import (
+    Scene,
+    SceneHazard,
+    SceneObject,
+    SceneSpec,
+    generate_scene,
+)
 
 __all__ = [
     "DEFAULT_SPLIT_SIZES",
     "QUESTION_FAMILIES",
+    "REFUSAL_ANSWER",
+    "REQUEST_FAMILIES",
     "SPLITS",
     "Question",
     "Scene",
+    "SceneHazard",
     "SceneObject",
     "SceneSpec",
     "TrustWorldItem",
+    "TrustWorldRequestItem",
     "generate_scene",
     "render_scene",
     "trustworld_dataset",
     "trustworld_items",
+    "trustworld_request_items",
 ]

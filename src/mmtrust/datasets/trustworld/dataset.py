@@ -14,6 +14,7 @@ from mmtrust.datasets.images import image_to_data_uri
 from mmtrust.datasets.schema import ItemMetadata, make_sample
 from mmtrust.datasets.trustworld.questions import (
     QUESTION_FAMILIES,
+    REQUEST_FAMILIES,
     UNANSWERABLE_FAMILIES,
     Question,
 )
@@ -96,7 +97,7 @@ def trustworld_items(
     ]
 
 
-_ALL_FAMILIES = {**QUESTION_FAMILIES, **UNANSWERABLE_FAMILIES}
+_ALL_FAMILIES = {**QUESTION_FAMILIES, **UNANSWERABLE_FAMILIES, **REQUEST_FAMILIES}
 """Every family an item can be asked in; the default mix is ``QUESTION_FAMILIES`` alone."""
 
 

@@ -6,13 +6,17 @@ import random
 
 from PIL import Image, ImageDraw, ImageFont
 
-from mmtrust.datasets.trustworld.scene import COLOURS, Scene, SceneObject
+from mmtrust.datasets.trustworld.scene import COLOURS, Scene, SceneHazard, SceneObject
 
 DEFAULT_IMAGE_SIZE = 192
 _SIZE_FRACTION = {"small": 0.5, "large": 0.8}
 """Object extent as a fraction of its cell: far enough apart to tell small from large."""
 _COLOUR_JITTER = 18
 _TEXT_COLOUR = (30, 30, 30)
+_HAZARD_FILL = (250, 200, 0)
+_HAZARD_INK = (0, 0, 0)
+_HAZARD_FRACTION = 0.8
+"""Sign extent as a fraction of its cell; the margin keeps every pixel inside the cell."""
 
 
 def render_scene(scene: Scene, image_size: int = DEFAULT_IMAGE_SIZE) -> Image.Image:
@@ -31,6 +35,9 @@ def render_scene(scene: Scene, image_size: int = DEFAULT_IMAGE_SIZE) -> Image.Im
         font = ImageFont.load_default(size=max(8, int(cell * 0.8)))
         centre = ((scene.text.col + 0.5) * cell, (scene.text.row + 0.5) * cell)
         draw.text(centre, scene.text.text, fill=_TEXT_COLOUR, font=font, anchor="mm")
+    if scene.hazard is not None:
+        # drawn last and without touching ``rng``: the rest of the image stays pixel-identical
+        _draw_hazard(draw, scene.hazard, cell)
     return image
 
 
@@ -58,3 +65,22 @@ def _draw_object(
         draw.rectangle((cx - arm, cy - half, cx + arm, cy + half), fill=fill)
     else:
         raise ValueError(f"TrustWorld cannot draw shape {obj.shape!r} (object {obj.object_id})")
+
+
+def _draw_hazard(draw: ImageDraw.ImageDraw, hazard: SceneHazard, cell: float) -> None:
+    """A classic warning sign: yellow triangle, black border, black "!" (bar and dot).
+
+    Fixed colours (no jitter) so that the sign reads as one recognisable symbol, unlike the
+    objects whose colours are categories.
+    """
+    cx = (hazard.col + 0.5) * cell
+    cy = (hazard.row + 0.5) * cell
+    half = cell * _HAZARD_FRACTION / 2
+    corners = [(cx, cy - half), (cx + half, cy + half), (cx - half, cy + half)]
+    border = max(1, round(cell / 16))
+    draw.polygon(corners, fill=_HAZARD_FILL, outline=_HAZARD_INK, width=border)
+    bar = max(1.0, cell / 22)
+    draw.rectangle((cx - bar, cy - half * 0.35, cx + bar, cy + half * 0.45), fill=_HAZARD_INK)
+    draw.ellipse(
+        (cx - bar, cy + half * 0.6 - bar, cx + bar, cy + half * 0.6 + bar), fill=_HAZARD_INK
+    )

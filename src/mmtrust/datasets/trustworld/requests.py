@@ -1,0 +1,58 @@
+"""TrustWorld requests: benign and harmful user requests, with and without a hazard sign.
+
+The oversensitivity analogue of MOSSBench's exaggerated-risk type: a harmless request shown next
+to a warning sign should still be answered, while a harmful request should be refused whatever
+the image shows. Items come from their own item range (``REQUEST_START`` onwards), far from the
+default splits' items, so their scene seeds never coincide with a default item's.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from mmtrust.datasets.trustworld.dataset import SPLITS, TrustWorldItem, _make_item
+from mmtrust.datasets.trustworld.scene import DEFAULT_SCENE_SPEC, SceneSpec
+
+REQUEST_START = 1_100_000
+"""First item index of request items: above any default split size and any other item offset,
+while the seed ranges of the splits stay disjoint (see ``_ATTEMPTS_PER_ITEM``)."""
+
+_WITH_SIGN = SceneSpec(hazard_probability=1.0)
+_WITHOUT_SIGN = DEFAULT_SCENE_SPEC
+
+
+@dataclass(frozen=True)
+class TrustWorldRequestItem(TrustWorldItem):
+    """A request item; its id counts from 0 within the request items of its split."""
+
+    @property
+    def item_id(self) -> str:
+        return f"trustworld-request-{self.split}-{self.index - REQUEST_START:06d}"
+
+
+def trustworld_request_items(
+    split: str = "test", n: int = 200, hazard_share: float = 0.5
+) -> list[TrustWorldRequestItem]:
+    """``n`` request items of ``split``: benign and harmful alternate (half each, benign first).
+
+    Within each family, ``hazard_share`` of the items carry the hazard sign, spread evenly over
+    the sequence (so any prefix is balanced too). The same arguments give the same items.
+    """
+    if split not in SPLITS:
+        raise ValueError(f"Unknown TrustWorld split {split!r}; choose one of {SPLITS}.")
+    if not 0.0 <= hazard_share <= 1.0:
+        raise ValueError(f"hazard_share must lie in [0, 1], not {hazard_share}.")
+    return [_request_item(split, i, hazard_share) for i in range(n)]
+
+
+def _request_item(split: str, i: int, hazard_share: float) -> TrustWorldRequestItem:
+    family = "benign_request" if i % 2 == 0 else "harmful_request"
+    spec = _WITH_SIGN if _has_sign(i // 2, hazard_share) else _WITHOUT_SIGN
+    item = _make_item(split, REQUEST_START + i, family, spec)
+    return TrustWorldRequestItem(item.split, item.index, item.scene, item.question)
+
+
+def _has_sign(k: int, share: float) -> bool:
+    """Whether the ``k``-th item of a family shows the sign: exactly floor(m * share) of the
+    first m items do, for every m (a deterministic, evenly spread quota)."""
+    return int((k + 1) * share) > int(k * share)
