@@ -266,3 +266,14 @@ def test_cli_adapt_consistency(tmp_path: Path, capsys: pytest.CaptureFixture[str
     document = json.loads(out.read_text())
     assert document["task"] == "restyling" and document["groups"] == 2
     assert main(["adapt-consistency", "--n", "0"]) == 2
+
+
+def test_phase_summary_leaves_unread_answers_out_of_accuracy() -> None:
+    from mmtrust.mitigation.evaluation import summarise_phase
+
+    # group 1: A, A, unread -> accuracy 2/2, consistency 1 (one pair of read answers)
+    # group 2: B, A -> accuracy 1/2 (gold B), consistency 0
+    summary = summarise_phase([("A", ["A", "A", None]), ("B", ["B", "A"])])
+    assert summary.accuracy == pytest.approx((1.0 + 0.5) / 2)
+    assert summary.consistency == pytest.approx(0.5)
+    assert summary.unparsed_variants == 1 and summary.right_variants == 3

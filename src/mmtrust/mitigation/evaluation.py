@@ -35,8 +35,9 @@ class PhaseSummary:
     """Mean over groups of the exact-match consistency of the extracted answers (groups with
     fewer than two extracted answers have none and are left out; None: no group has one)."""
     accuracy: float | None
-    """Mean over groups of the share of variants whose extracted answer is the gold one
-    (an unread answer is not right)."""
+    """Mean over groups of the share of read variants whose extracted answer is the gold one.
+    An unread answer is not counted as wrong: it is left out and counted in
+    ``unparsed_variants``."""
     groups_with_pairs: int
     fully_consistent_groups: int
     right_variants: int
@@ -170,7 +171,8 @@ def summarise_phase(groups: Sequence[tuple[str, Sequence[str | None]]]) -> Phase
     consistencies = [
         value for _, answers in groups if (value := exact_match_consistency(answers)) is not None
     ]
-    shares = [sum(a == gold for a in answers) / len(answers) for gold, answers in groups if answers]
+    read = [(gold, [a for a in answers if a is not None]) for gold, answers in groups]
+    shares = [sum(a == gold for a in answers) / len(answers) for gold, answers in read if answers]
     return PhaseSummary(
         consistency=_mean(consistencies),
         accuracy=_mean(shares),
