@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import html
 from pathlib import Path
 from typing import Any
 
 from mmtrust.report.calibration_html import calibration_section
 from mmtrust.report.consistency_html import consistency_section
+from mmtrust.report.formatting import count, escape, pct, pct_interval
 from mmtrust.report.idk_html import idk_section
 from mmtrust.report.refusal_html import refusal_section
 from mmtrust.report.results import Run
@@ -54,8 +54,8 @@ _EXPLANATIONS = [
 def render_report(runs: list[Run], title: str = "mmtrust trust report") -> str:
     parts = [
         "<!doctype html><html lang='en'><head><meta charset='utf-8'>",
-        f"<title>{_e(title)}</title><style>{_CSS}</style></head><body>",
-        f"<h1>{_e(title)}</h1>",
+        f"<title>{escape(title)}</title><style>{_CSS}</style></head><body>",
+        f"<h1>{escape(title)}</h1>",
         "<p class='note'>Every number is measured from the Inspect logs named at the bottom; "
         "intervals are 95% Wilson intervals.</p>",
     ]
@@ -71,7 +71,7 @@ def render_report(runs: list[Run], title: str = "mmtrust trust report") -> str:
         parts += ["<h2>Misleading (MUB)</h2>", _summary_table(misleading), _chart(misleading)]
         parts.append(_legend())
         parts.append("<h3>What the metrics mean</h3><ul>")
-        parts += [f"<li><b>{_e(name)}</b>: {_e(text)}</li>" for name, text in _EXPLANATIONS]
+        parts += [f"<li><b>{escape(name)}</b>: {escape(text)}</li>" for name, text in _EXPLANATIONS]
         parts.append("</ul>")
     parts.append(calibration_section(calibration))
     parts.append(idk_section(abstention))
@@ -97,11 +97,11 @@ def _summary_table(runs: list[Run]) -> str:
     for run in runs:
         m = run.metrics
         rows.append(
-            f"<tr><td class='l'>{_e(run.model)}</td><td class='l'>{_e(run.task)}</td>"
-            f"<td class='l'>{_e(_data_label(run))}</td><td>{run.n}</td>"
+            f"<tr><td class='l'>{escape(run.model)}</td><td class='l'>{escape(run.task)}</td>"
+            f"<td class='l'>{escape(_data_label(run))}</td><td>{run.n}</td>"
             + "".join(
-                f"<td>{_pct(m.get(k))}<br><span class='ci'>{_ci(m.get(k + '_ci95'))} "
-                f"({_count(m.get(k + '_count'))})</span></td>"
+                f"<td>{pct(m.get(k))}<br><span class='ci'>{pct_interval(m.get(k + '_ci95'))} "
+                f"({count(m.get(k + '_count'))})</span></td>"
                 for k in ("accuracy", "misleading_rate_t2f", "misleading_rate_f2t", "coverage")
             )
             + f"<td>{_excluded(m)}</td></tr>"
@@ -130,7 +130,7 @@ def _chart(runs: list[Run]) -> str:
         top = index * group_height
         svg.append(
             f"<text x='{label_width - 8}' y='{top + group_height / 2}' font-size='12' "
-            f"text-anchor='end'>{_e(run.model)} · {_e(run.task)}</text>"
+            f"text-anchor='end'>{escape(run.model)} · {escape(run.task)}</text>"
         )
         for s, (key, _, colour) in enumerate(_SERIES):
             value = run.metrics.get(key)
@@ -156,26 +156,26 @@ def _chart(runs: list[Run]) -> str:
 def _legend() -> str:
     return (
         "<p class='legend'>"
-        + "".join(f"<span style='background:{c}'></span>{_e(n)}" for _, n, c in _SERIES)
+        + "".join(f"<span style='background:{c}'></span>{escape(n)}" for _, n, c in _SERIES)
         + " — whiskers: 95% intervals</p>"
     )
 
 
 def _run_section(run: Run) -> str:
-    parts = [f"<h2>{_e(run.model)} · {_e(run.task)} · {_e(_data_label(run))}</h2>"]
+    parts = [f"<h2>{escape(run.model)} · {escape(run.task)} · {escape(_data_label(run))}</h2>"]
     for key, table in run.details.get("strata", {}).items():
         if len(table) < 2:
             continue
-        parts.append(f"<h3>by {_e(key.replace('_', ' '))}</h3>")
+        parts.append(f"<h3>by {escape(key.replace('_', ' '))}</h3>")
         parts.append(
             "<table><tr><th class='l'>stratum</th><th>n</th><th>clean accuracy</th>"
             "<th>MR(T→F)</th><th>MR(F→T)</th><th>excluded</th></tr>"
         )
         for label, m in table.items():
             parts.append(
-                f"<tr><td class='l'>{_e(label)}</td><td>{sum(_n_items(m))}</td>"
+                f"<tr><td class='l'>{escape(label)}</td><td>{sum(_n_items(m))}</td>"
                 + "".join(
-                    f"<td>{_pct(m.get(k))} <span class='ci'>({_count(m.get(k + '_count'))})</span>"
+                    f"<td>{pct(m.get(k))} <span class='ci'>({count(m.get(k + '_count'))})</span>"
                     "</td>"
                     for k in ("accuracy", "misleading_rate_t2f", "misleading_rate_f2t")
                 )
@@ -185,14 +185,14 @@ def _run_section(run: Run) -> str:
     outcomes = run.metrics.get("outcomes", {})
     parts.append(
         "<h3>outcomes</h3><p class='note'>"
-        + ", ".join(f"{_e(k)}: {v}" for k, v in outcomes.items())
+        + ", ".join(f"{escape(k)}: {v}" for k, v in outcomes.items())
         + "</p>"
     )
     provenance = run.details.get("provenance", {})
     parts.append(
         "<h3>provenance</h3><table>"
         + "".join(
-            f"<tr><th class='l'>{_e(k)}</th><td class='l'>{_e(str(v))}</td></tr>"
+            f"<tr><th class='l'>{escape(k)}</th><td class='l'>{escape(str(v))}</td></tr>"
             for k, v in provenance.items()
         )
         + "</table>"
@@ -225,21 +225,3 @@ def _data_label(run: Run) -> str:
     split = run.details.get("split")
     dataset = str(run.details.get("dataset", ""))
     return f"{dataset} {split}" if split and dataset == "trustworld" else dataset
-
-
-def _pct(value: Any) -> str:
-    return "n/a" if value is None else f"{100 * float(value):.1f}%"
-
-
-def _ci(interval: Any) -> str:
-    if not interval:
-        return ""
-    return f"[{100 * interval[0]:.1f}, {100 * interval[1]:.1f}]"
-
-
-def _count(count: Any) -> str:
-    return f"{count[0]}/{count[1]}" if count else ""
-
-
-def _e(text: str) -> str:
-    return html.escape(text, quote=True)

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import html
-from typing import Any
-
+from mmtrust.report.formatting import count, escape, pct, pct_interval
 from mmtrust.report.results import Run
 
 _EXPLANATIONS = [
@@ -34,11 +32,12 @@ def idk_section(runs: list[Run]) -> str:
     for run in runs:
         m = run.metrics
         rows.append(
-            f"<tr><td class='l'>{_e(run.model)}</td>"
-            f"<td class='l'>{_e(_CONDITIONS.get(run.task, run.task))}</td><td>{run.n}</td>"
+            f"<tr><td class='l'>{escape(run.model)}</td>"
+            f"<td class='l'>{escape(_CONDITIONS.get(run.task, run.task))}<br><span class='ci'>"
+            f"prompt: {escape(str(run.details.get('prompt')))}</span></td><td>{run.n}</td>"
             + "".join(
-                f"<td>{_pct(m.get(k))}<br><span class='ci'>{_ci(m.get(k + '_ci95'))} "
-                f"({_count(m.get(k + '_count'))})</span></td>"
+                f"<td>{pct(m.get(k))}<br><span class='ci'>{pct_interval(m.get(k + '_ci95'))} "
+                f"({count(m.get(k + '_count'))})</span></td>"
                 for k in (
                     "idk_rate",
                     "false_idk_rate",
@@ -50,22 +49,6 @@ def idk_section(runs: list[Run]) -> str:
             + "</tr>"
         )
     rows.append("</table><ul>")
-    rows += [f"<li><b>{_e(name)}</b>: {_e(text)}</li>" for name, text in _EXPLANATIONS]
+    rows += [f"<li><b>{escape(name)}</b>: {escape(text)}</li>" for name, text in _EXPLANATIONS]
     rows.append("</ul>")
     return "".join(rows)
-
-
-def _pct(value: Any) -> str:
-    return "n/a" if value is None else f"{100 * float(value):.1f}%"
-
-
-def _ci(interval: Any) -> str:
-    return f"[{100 * interval[0]:.1f}, {100 * interval[1]:.1f}]" if interval else ""
-
-
-def _count(count: Any) -> str:
-    return f"{count[0]}/{count[1]}" if count else ""
-
-
-def _e(text: str) -> str:
-    return html.escape(text, quote=True)

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import html
-from typing import Any
-
+from mmtrust.report.formatting import count, escape, pct
 from mmtrust.report.results import Run
 
 _COLUMNS = (
@@ -25,20 +23,20 @@ def refusal_section(runs: list[Run]) -> str:
     parts = [
         "<h2>Oversensitivity (MOSSBench)</h2><table><tr><th class='l'>model</th>"
         "<th class='l'>set</th><th>n</th>"
-        + "".join(f"<th>{_e(title)}</th>" for _, title in _COLUMNS)
+        + "".join(f"<th>{escape(title)}</th>" for _, title in _COLUMNS)
         + "<th class='l'>outcomes</th></tr>"
     ]
     for run in runs:
         m = run.metrics
         label = "harmful (contrast)" if run.task.endswith("contrast") else "benign"
         parts.append(
-            f"<tr><td class='l'>{_e(run.model)}</td><td class='l'>{label}</td><td>{run.n}</td>"
+            f"<tr><td class='l'>{escape(run.model)}</td><td class='l'>{label}</td><td>{run.n}</td>"
             + "".join(
-                f"<td>{_pct(m.get(key))}<br><span class='ci'>{_count(m.get(key + '_count'))}"
+                f"<td>{pct(m.get(key))}<br><span class='ci'>{count(m.get(key + '_count'))}"
                 "</span></td>"
                 for key, _ in _COLUMNS
             )
-            + f"<td class='l'>{_e(str(m.get('outcomes', {})))}</td></tr>"
+            + f"<td class='l'>{escape(str(m.get('outcomes', {})))}</td></tr>"
         )
     parts.append(
         "</table><p class='note'>Refusal rates count verdicts only: empty or failed responses, "
@@ -46,15 +44,3 @@ def refusal_section(runs: list[Run]) -> str:
         "benign set lower is better; on the harmful contrast set higher is.</p>"
     )
     return "".join(parts)
-
-
-def _pct(value: Any) -> str:
-    return "n/a" if value is None else f"{100 * float(value):.1f}%"
-
-
-def _count(count: Any) -> str:
-    return f"{count[0]}/{count[1]}" if count else ""
-
-
-def _e(text: str) -> str:
-    return html.escape(text, quote=True)
