@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import html
 from typing import Any
 
+from mmtrust.report.formatting import escape, num, num_interval
 from mmtrust.report.results import Run
 
 _EXPLANATIONS = [
@@ -36,10 +36,10 @@ def calibration_section(runs: list[Run]) -> str:
     if not runs:
         return ""
     parts = ["<h2>Calibration</h2>", _table(runs), "<h3>What the metrics mean</h3><ul>"]
-    parts += [f"<li><b>{_e(name)}</b>: {_e(text)}</li>" for name, text in _EXPLANATIONS]
+    parts += [f"<li><b>{escape(name)}</b>: {escape(text)}</li>" for name, text in _EXPLANATIONS]
     parts.append("</ul>")
     for run in runs:
-        parts.append(f"<h3>{_e(run.model)} · reliability</h3>")
+        parts.append(f"<h3>{escape(run.model)} · reliability</h3>")
         parts.append(_reliability_diagram(run.details.get("reliability", []), "before scaling"))
         if run.details.get("reliability_scaled"):
             parts.append(_reliability_diagram(run.details["reliability_scaled"], "after scaling"))
@@ -48,8 +48,9 @@ def calibration_section(runs: list[Run]) -> str:
             parts.append(
                 "<p class='note'>"
                 + "; ".join(
-                    f"{_e(kind)}: T = {f['temperature']:.3g} (grid {f['grid_temperature']:.3g}), "
-                    f"{f['fit_items']} calib items, option NLL {f['option_nll_before']:.3f} → "
+                    f"{escape(kind)}: T = {f['temperature']:.3g} "
+                    f"(grid {f['grid_temperature']:.3g}), {f['fit_items']} calib items, "
+                    f"option NLL {f['option_nll_before']:.3f} → "
                     f"{f['option_nll_after']:.3f}"
                     for kind, f in fit.items()
                 )
@@ -67,16 +68,17 @@ def _table(runs: list[Run]) -> str:
     for run in runs:
         m = run.metrics
         rows.append(
-            f"<tr><td class='l'>{_e(run.model)}</td>"
-            f"<td class='l'>{_e(str(run.details.get('dataset')))} "
-            f"{_e(str(run.details.get('split')))}</td><td>{run.n}</td>"
-            f"<td>{_num(m.get('accuracy'))}</td><td>{_num(m.get('mean_confidence'))}</td>"
-            f"<td>{_num(m.get('ece'))}<br><span class='ci'>{_interval(m.get('ece_ci95'))}</span>"
-            f"</td><td>{_num(m.get('ece_scaled'))}<br><span class='ci'>"
-            f"{_interval(m.get('ece_scaled_ci95'))}</span></td>"
-            f"<td>{_num(m.get('mce'))}</td><td>{_num(m.get('brier'))}</td>"
-            f"<td>{_num(m.get('auroc'))}</td><td>{_num(m.get('aurc'))}</td>"
-            f"<td>{_num(m.get('coverage'))}</td></tr>"
+            f"<tr><td class='l'>{escape(run.model)}</td>"
+            f"<td class='l'>{escape(str(run.details.get('dataset')))} "
+            f"{escape(str(run.details.get('split')))}<br><span class='ci'>prompt: "
+            f"{escape(str(run.details.get('prompt')))}</span></td><td>{run.n}</td>"
+            f"<td>{num(m.get('accuracy'))}</td><td>{num(m.get('mean_confidence'))}</td>"
+            f"<td>{num(m.get('ece'))}<br><span class='ci'>{num_interval(m.get('ece_ci95'))}</span>"
+            f"</td><td>{num(m.get('ece_scaled'))}<br><span class='ci'>"
+            f"{num_interval(m.get('ece_scaled_ci95'))}</span></td>"
+            f"<td>{num(m.get('mce'))}</td><td>{num(m.get('brier'))}</td>"
+            f"<td>{num(m.get('auroc'))}</td><td>{num(m.get('aurc'))}</td>"
+            f"<td>{num(m.get('coverage'))}</td></tr>"
         )
     rows.append("</table>")
     return "".join(rows)
@@ -90,7 +92,7 @@ def _reliability_diagram(bins: list[dict[str, Any]], title: str) -> str:
         f"<svg xmlns='http://www.w3.org/2000/svg' width='{size + 2 * margin}' "
         f"height='{size + 2 * margin}' role='img' aria-label='reliability diagram, {title}' "
         "style='margin-right:1.5rem'>",
-        f"<text x='{margin}' y='16' font-size='12'>{_e(title)}</text>",
+        f"<text x='{margin}' y='16' font-size='12'>{escape(title)}</text>",
         f"<rect x='{margin}' y='{margin}' width='{size}' height='{size}' fill='none' "
         "stroke='#99a'/>",
         f"<line x1='{margin}' y1='{margin + size}' x2='{margin + size}' y2='{margin}' "
@@ -113,15 +115,3 @@ def _reliability_diagram(bins: list[dict[str, Any]], title: str) -> str:
         )
     svg.append("</svg>")
     return "".join(svg)
-
-
-def _num(value: Any) -> str:
-    return "n/a" if value is None else f"{float(value):.3f}"
-
-
-def _interval(interval: Any) -> str:
-    return f"[{interval[0]:.3f}, {interval[1]:.3f}]" if interval else ""
-
-
-def _e(text: str) -> str:
-    return html.escape(text, quote=True)
