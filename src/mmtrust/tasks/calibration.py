@@ -26,7 +26,6 @@ from inspect_ai.model import (
 )
 from inspect_ai.scorer import Metric, SampleScore, Score, Scorer, Target, metric, scorer
 from inspect_ai.solver import Generate, Solver, TaskState, solver
-from inspect_ai.util import LimitExceededError
 
 from mmtrust.calibration.artifact import CalibrationArtifact
 from mmtrust.calibration.prompts import ConfidenceMode, PromptStyle, calibration_prompt
@@ -39,7 +38,7 @@ from mmtrust.scoring.confidence import (
     verbalised_confidence,
     without_stated_confidence,
 )
-from mmtrust.tasks.content import first_image, image_and_text
+from mmtrust.tasks.content import first_image, generate_or_failure, image_and_text
 
 CALIBRATION_TASK_VERSION = 1
 STORE_KEY = "calibration"
@@ -152,16 +151,9 @@ def confidence_probe(
             return state
         prompt = calibration_prompt(item, mode, style, answer_lead)
         message = ChatMessageUser(content=image_and_text(first_image(state), prompt))
-        try:
-            output = await get_model().generate([message])
-        except LimitExceededError:
-            raise
-        except Exception as error:
-            failure = f"{type(error).__name__}: {error}"
-            state.store.set(STORE_KEY, {"outcome": "model_error", "error": failure})
-            return state
-        if output.error:
-            state.store.set(STORE_KEY, {"outcome": "model_error", "error": output.error})
+        output = await generate_or_failure(get_model(), [message])
+        if isinstance(output, str):
+            state.store.set(STORE_KEY, {"outcome": "model_error", "error": output})
             return state
         state.messages = [message, output.message]
         state.output = output

@@ -18,7 +18,7 @@ from inspect_ai.dataset import MemoryDataset, Sample
 from inspect_ai.model import ChatMessageUser, ContentImage, GenerateConfig, Model, get_model
 from inspect_ai.scorer import Score, Scorer, Target, scorer
 from inspect_ai.solver import Generate, Solver, TaskState, solver
-from inspect_ai.util import LimitExceededError, materialize_media
+from inspect_ai.util import materialize_media
 
 from mmtrust.datasets.consistency import (
     DEFAULT_STYLES,
@@ -31,7 +31,7 @@ from mmtrust.datasets.mmr3 import load_mmr3
 from mmtrust.datasets.schema import ItemMetadata, format_question
 from mmtrust.perturb.misleading import clean_prompt
 from mmtrust.scoring.answer import extract_answer
-from mmtrust.tasks.content import image_and_text
+from mmtrust.tasks.content import generate_or_failure, image_and_text
 from mmtrust.tasks.rephraser import Rephraser, generated_variants
 
 CONSISTENCY_TASK_VERSION = 1
@@ -186,15 +186,12 @@ async def _ask(
     try:
         # an image file of a loaded dataset is read only now, when its variant is asked
         image = await materialize_media(variant["image"])
-        output = await model.generate(
-            [ChatMessageUser(content=image_and_text(ContentImage(image=image), prompt))]
-        )
-    except LimitExceededError:
-        raise
     except Exception as error:
         return {**record, "error": f"{type(error).__name__}: {error}"}
-    if output.error:
-        return {**record, "error": output.error}
+    message = ChatMessageUser(content=image_and_text(ContentImage(image=image), prompt))
+    output = await generate_or_failure(model, [message])
+    if isinstance(output, str):
+        return {**record, "error": output}
     extracted = extract_answer(output.completion, item)
     return {**record, "reply": output.completion, "answer": extracted.answer}
 

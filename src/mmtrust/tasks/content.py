@@ -1,9 +1,19 @@
-"""Message content shared by mmtrust's solvers: a sample's image, and image-then-text turns."""
+"""What mmtrust's solvers share: a sample's image, image-then-text turns, and asking a model
+without letting a failed request escape the sample."""
 
 from __future__ import annotations
 
-from inspect_ai.model import Content, ContentImage, ContentText
+from inspect_ai.model import (
+    ChatMessage,
+    Content,
+    ContentImage,
+    ContentText,
+    GenerateConfig,
+    Model,
+    ModelOutput,
+)
 from inspect_ai.solver import TaskState
+from inspect_ai.util import LimitExceededError
 
 
 def first_image(state: TaskState) -> ContentImage | None:
@@ -21,3 +31,18 @@ def image_and_text(image: ContentImage | None, text: str) -> list[Content]:
     """A user turn's content: the image (if any), then the text, as the benchmarks ask."""
     text_content = ContentText(text=text)
     return [text_content] if image is None else [image, text_content]
+
+
+async def generate_or_failure(
+    model: Model, messages: list[ChatMessage], config: GenerateConfig | None = None
+) -> ModelOutput | str:
+    """The model's output, or why there is none ("Type: message" for a raised error, or the
+    output's own error): a failed request becomes an outcome of its item, never an exception
+    out of the sample. A sample limit (time, tokens) is not a failure and still ends it."""
+    try:
+        output = await model.generate(messages, config=config or GenerateConfig())
+    except LimitExceededError:
+        raise
+    except Exception as error:
+        return f"{type(error).__name__}: {error}"
+    return output.error if output.error else output

@@ -23,14 +23,13 @@ from inspect_ai.dataset import MemoryDataset
 from inspect_ai.model import ChatMessageUser, GenerateConfig, Model, get_model
 from inspect_ai.scorer import Score, Scorer, Target, scorer
 from inspect_ai.solver import Generate, Solver, TaskState, solver
-from inspect_ai.util import LimitExceededError
 
 from mmtrust.calibration.prompts import PromptStyle, calibration_prompt
 from mmtrust.datasets.idk import load_newsvqa, trustworld_idk_dataset
 from mmtrust.datasets.schema import ItemMetadata
 from mmtrust.metrics.idk import IdkOutcome
 from mmtrust.scoring.abstention import ABSTAIN_OPTION_TEXT, read_reply
-from mmtrust.tasks.content import first_image, image_and_text
+from mmtrust.tasks.content import first_image, generate_or_failure, image_and_text
 
 IDK_TASK_VERSION = 1
 STORE_KEY = "idk"
@@ -151,20 +150,10 @@ async def _ask(
     style: PromptStyle,
 ) -> dict[str, Any]:
     prompt, shown = condition_prompt(item, condition, style)
-    try:
-        output = await model.generate(
-            [ChatMessageUser(content=image_and_text(first_image(state), prompt))]
-        )
-    except LimitExceededError:
-        raise
-    except Exception as error:
-        return {
-            "prompt": prompt,
-            "outcome": "model_error",
-            "error": f"{type(error).__name__}: {error}",
-        }
-    if output.error:
-        return {"prompt": prompt, "outcome": "model_error", "error": output.error}
+    message = ChatMessageUser(content=image_and_text(first_image(state), prompt))
+    output = await generate_or_failure(model, [message])
+    if isinstance(output, str):
+        return {"prompt": prompt, "outcome": "model_error", "error": output}
     reply = output.completion
     reading = read_reply(reply, shown, abstain_letter(item) if condition == "option" else None)
     outcome: IdkOutcome

@@ -43,7 +43,7 @@ from mmtrust.scoring.misleading_record import (
     MisleadingRecord,
     StageReply,
 )
-from mmtrust.tasks.content import first_image, image_and_text
+from mmtrust.tasks.content import first_image, generate_or_failure, image_and_text
 
 NoteSource = Literal["auto", "dataset", "generator", "offline"]
 GENERATOR_ROLE = "generator"
@@ -189,14 +189,11 @@ async def _ask(
 ) -> StageReply:
     """One fresh single-turn conversation; failures become outcomes, not exceptions."""
     reply = StageReply(prompt=prompt)
-    try:
-        output = await model.generate([ChatMessageUser(content=image_and_text(image, prompt))])
-    except LimitExceededError:
-        raise
-    except Exception as error:
-        return reply.model_copy(update={"outcome": "model_error", "error": _describe(error)})
-    if output.error:
-        return reply.model_copy(update={"outcome": "model_error", "error": output.error})
+    output = await generate_or_failure(
+        model, [ChatMessageUser(content=image_and_text(image, prompt))]
+    )
+    if isinstance(output, str):
+        return reply.model_copy(update={"outcome": "model_error", "error": output})
     extracted = extract_answer(output.completion, item)
     outcome: StageOutcome
     if extracted.answer is None:

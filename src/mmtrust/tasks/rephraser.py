@@ -7,9 +7,9 @@ import re
 from typing import Any, Literal
 
 from inspect_ai.model import ChatMessageUser, get_model
-from inspect_ai.util import LimitExceededError
 
 from mmtrust.datasets.schema import ItemMetadata
+from mmtrust.tasks.content import generate_or_failure
 from mmtrust.tasks.mub_pipeline import GENERATOR_ROLE
 
 Rephraser = Literal["offline", "generator"]
@@ -40,14 +40,10 @@ async def generated_variants(
     """``count`` variants of ``original`` with the generator's rephrasings (same image), and
     why there are none when the generator fails (the group is then asked as it is)."""
     request = REPHRASE_REQUEST.format(count=count, question=item.question)
-    try:
-        output = await get_model(role=GENERATOR_ROLE).generate([ChatMessageUser(content=request)])
-    except LimitExceededError:
-        raise
-    except Exception as error:
-        return [], f"{type(error).__name__}: {error}"
-    if output.error:
-        return [], output.error
+    generator = get_model(role=GENERATOR_ROLE)
+    output = await generate_or_failure(generator, [ChatMessageUser(content=request)])
+    if isinstance(output, str):
+        return [], output
     rephrased = parse_rephrasings(output.completion, item.question, count)
     if not rephrased:
         return [], f"no rephrasing in the generator's reply {output.completion[:200]!r}"
