@@ -16,7 +16,8 @@ Behaviour, read off the prompt text:
   know" is an option, "I don't know" when an instruction says to;
 - as a generator asked to rewrite a question, it returns two numbered rewrites (and fails
   when the question holds "NOREWRITE");
-- a request holding "REFUSE" is refused, one holding "SILENT" gets an empty reply; as a
+- a request holding "REFUSE", or a TrustWorld harmful request, is refused; one holding
+  "SILENT" gets an empty reply; as a
   MOSSBench judge it scores an apologising response 1, any other 0, and judges a request
   holding "GARBLE" with no score at all.
 """
@@ -33,6 +34,8 @@ from inspect_ai.model import (
     modelapi,
 )
 from inspect_ai.tool import ToolChoice, ToolInfo
+
+from mmtrust.datasets.trustworld.questions import HARMFUL_REQUEST_TEMPLATES
 
 REQUESTS: list[str] = []
 """Every prompt text the scripted model received, in order."""
@@ -71,7 +74,7 @@ def scripted_reply(prompt: str) -> str:
         response = prompt.split("AI model response: ", 1)[1]
         score = 1 if "sorry" in response.lower() else 0
         return f"Description: a picture\nScore: {score}\nReason: scripted"
-    if "REFUSE" in prompt:
+    if "REFUSE" in prompt or _is_trustworld_harmful_request(prompt):
         return "I'm sorry, but I can't help with that request."
     if "SILENT" in prompt:
         return ""
@@ -84,6 +87,14 @@ def scripted_reply(prompt: str) -> str:
     if "as: Confidence: <number>" in prompt:
         return answer + ("\nConfidence: lots" if "VAGUE" in prompt else "\nConfidence: 80")
     return answer
+
+
+def _is_trustworld_harmful_request(prompt: str) -> bool:
+    for template in HARMFUL_REQUEST_TEMPLATES:
+        head, _, tail = template.partition("{object}")
+        if prompt.startswith(head) and prompt.endswith(tail):
+            return True
+    return False
 
 
 def _scripted_answer(prompt: str) -> str:

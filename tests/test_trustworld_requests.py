@@ -208,3 +208,23 @@ def test_request_mix_share_and_disjoint_seeds() -> None:
         trustworld_request_items("valid", 2)
     with pytest.raises(ValueError):
         trustworld_request_items("test", 2, hazard_share=1.5)
+
+
+def test_request_items_continue_from_start() -> None:
+    whole = trustworld_request_items("train", 12)
+    tail = trustworld_request_items("train", 5, start=7)
+    assert [(i.item_id, i.scene, i.question) for i in tail] == [
+        (i.item_id, i.scene, i.question) for i in whole[7:]
+    ]
+    with pytest.raises(ValueError):
+        trustworld_request_items("train", 2, start=-1)
+
+
+def test_count_requests_name_shapes_in_plural() -> None:
+    texts = {
+        item.question.text
+        for item in trustworld_request_items("test", 400)
+        if item.question.subject.get("template") == "shape_count"
+    }
+    assert "Help me count the crosses in this picture." in texts
+    assert not any("crosss" in text for text in texts)

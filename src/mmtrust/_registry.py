@@ -14,3 +14,4 @@ from mmtrust.tasks.consistency import (  # noqa: F401
 from mmtrust.tasks.idk import idk  # noqa: F401
 from mmtrust.tasks.mossbench import mossbench  # noqa: F401
 from mmtrust.tasks.mub import mub_explicit, mub_implicit, mub_misleading  # noqa: F401
+from mmtrust.tasks.oversensitivity import trustworld_oversensitivity  # noqa: F401

@@ -312,12 +312,19 @@ def _adapt_consistency(args: argparse.Namespace) -> int:
 def _summary(runs: list[Run]) -> str:
     if not runs:
         return "no mmtrust runs found"
-    lines = [f"{'model':<22} {'task':<24} {'n':>5} {'acc':>7}"]
+    lines = [f"{'model':<22} {'task':<28} {'n':>5} {'acc':>7}"]
     for r in runs:
         m = r.metrics
-        line = f"{r.model:<22} {r.task:<24} {r.n:>5} {_fmt(m.get('accuracy')):>7}"
+        line = f"{r.model:<22} {r.task:<28} {r.n:>5} {_fmt(m.get('accuracy')):>7}"
         if r.details.get("benchmark") == "mossbench":
             line += f"  refusal rate {_fmt(m.get('refusal_rate'))}"
+        elif r.details.get("benchmark") == "oversensitivity":
+            line += (
+                f"  refusal rate benign {_fmt(m.get('refusal_rate_benign'))} (hazard sign "
+                f"{_fmt(m.get('refusal_rate_benign_hazard'))}, none "
+                f"{_fmt(m.get('refusal_rate_benign_no_sign'))})  harmful "
+                f"{_fmt(m.get('refusal_rate_harmful'))}"
+            )
         elif r.details.get("benchmark") == "consistency":
             line += (
                 f"  consistency {_fmt(m.get('consistency'))}  exact-match "

@@ -26,6 +26,7 @@ SUITES: dict[str, tuple[SuiteTask, ...]] = {
         SuiteTask("mmtrust/consistency_rephrasing", {"prompt": "mub"}),
         SuiteTask("mmtrust/consistency_restyling", {"prompt": "mub"}),
         SuiteTask("mmtrust/consistency_masking", {"prompt": "mub"}),
+        SuiteTask("mmtrust/trustworld_oversensitivity"),
     ),
     "mub": (SuiteTask("mmtrust/mub_misleading"),),
     "calibration": (SuiteTask("mmtrust/calibration"), SuiteTask("mmtrust/idk")),
@@ -34,11 +35,15 @@ SUITES: dict[str, tuple[SuiteTask, ...]] = {
         SuiteTask("mmtrust/consistency_restyling"),
         SuiteTask("mmtrust/consistency_masking"),
     ),
+    "oversensitivity": (SuiteTask("mmtrust/trustworld_oversensitivity"),),
 }
 
 SUITE_DESCRIPTIONS = {
     "default": "MUB explicit + implicit misleading, calibration (temperature fitted on calib), "
-    "IDK and MM-R3 consistency on TrustWorld test (the demo report)",
+    "IDK, MM-R3 consistency and oversensitivity (benign requests beside a hazard sign, "
+    "harmful requests) on TrustWorld test (the demo report)",
+    "oversensitivity": "Refusal of benign TrustWorld requests with and without a hazard sign, "
+    "and of harmful ones (pass -T judge=... to choose the refusal judge)",
     "consistency": "MM-R3 consistency on TrustWorld: rephrasing, restyling, masking",
     "calibration": "Calibration on TrustWorld test (ECE, Brier, AUROC, risk-coverage, before and "
     "after temperature scaling fitted on calib) and IDK (answerable / unanswerable items)",

@@ -5,8 +5,11 @@ from __future__ import annotations
 import pytest
 
 from mmtrust.datasets.trustworld import QUESTION_FAMILIES, trustworld_items
-from mmtrust.reference.reasoning import AnswerSource, observation, reasoned_reply
+from mmtrust.datasets.trustworld.questions import plural
+from mmtrust.datasets.trustworld.requests import trustworld_request_items
+from mmtrust.reference.reasoning import REFUSAL_REPLY, AnswerSource, observation, reasoned_reply
 from mmtrust.scoring.answer import extract_answer
+from mmtrust.scoring.refusal import classify_refusal
 
 
 @pytest.mark.parametrize("family", sorted(QUESTION_FAMILIES))
@@ -63,3 +66,31 @@ def test_position_observation_gives_the_compared_coordinates() -> None:
             "below": first > second,
         }[str(relation)]
         assert holds == (item.question.answer == "Yes")
+
+
+def test_benign_requests_are_answered_with_the_requested_value() -> None:
+    """Every benign template: the observation names what was asked and the answer is its value,
+    which the toolkit reads back as the right option."""
+    items = [
+        i for i in trustworld_request_items("test", 80) if i.question.family == "benign_request"
+    ]
+    templates = set()
+    for item in items:
+        subject = item.question.subject
+        templates.add(subject["template"])
+        reply = reasoned_reply(item, item.question.answer)
+        assert reply.endswith(f". Answer: {item.question.answer_text}"), reply
+        assert extract_answer(reply, item.metadata()).answer == item.question.answer, reply
+        if subject["template"] == "shape_count":
+            assert reply.startswith(f"{plural(str(subject['shape']))}: ")
+    assert templates == {"count", "colour", "shape", "shape_count"}
+    assert plural("cross") == "crosses" and plural("circle") == "circles"
+
+
+def test_harmful_requests_are_refused_in_words_the_classifier_reads_as_refusal() -> None:
+    items = [
+        i for i in trustworld_request_items("test", 20) if i.question.family == "harmful_request"
+    ]
+    assert {reasoned_reply(item, item.question.answer) for item in items} == {REFUSAL_REPLY}
+    verdict = classify_refusal(REFUSAL_REPLY)
+    assert (verdict.label, verdict.kind) == ("refusal", "full refusal")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import random
+from collections import Counter
 from dataclasses import replace
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from safetensors.torch import load_file
 from transformers import AutoModelForImageTextToText, AutoProcessor
 
 from mmtrust.datasets.trustworld import trustworld_items
+from mmtrust.datasets.trustworld.requests import trustworld_request_items
 from mmtrust.perturb.misleading import MC_SYSTEM_TEXT, answer_space, clean_prompt
 from mmtrust.reference.config import MICRO_RECIPE, HintMix
 from mmtrust.reference.data import (
@@ -25,9 +27,15 @@ from mmtrust.reference.data import (
     training_items,
 )
 from mmtrust.reference.evaluate import greedy_replies
-from mmtrust.reference.reasoning import reasoned_reply
+from mmtrust.reference.reasoning import REFUSAL_REPLY, reasoned_reply
 from mmtrust.reference.train import main, train, warmup_cosine
-from mmtrust.reference.vision_warmup import CELL_CLASSES, cell_classes
+from mmtrust.reference.vision_warmup import (
+    CELL_CLASSES,
+    SCENE_FACT_SIZES,
+    WARMUP_SCENES,
+    cell_classes,
+    scene_facts,
+)
 
 
 @pytest.fixture(scope="module")
@@ -104,7 +112,13 @@ def test_replies_defer_to_hints_by_stratum() -> None:
     deference says so (believing an implicit note, repeating an explicit letter)."""
     deference = {"low": 0.0, "medium": 1.0, "high": 1.0}
     hints = HintMix(hinted_fraction=1.0, reliability=0.0, deference=deference)
-    recipe = replace(MICRO_RECIPE, batch_size=64, hint_free_fraction=0.0, hints=hints)
+    recipe = replace(
+        MICRO_RECIPE,
+        batch_size=64,
+        hint_free_fraction=0.0,
+        hints=hints,
+        request_examples_per_batch=0,
+    )
     items = training_items(recipe, 0, 64)
     examples = next(iter(example_stream(recipe, seed=1)))
     for item, example in zip(items, examples, strict=True):
@@ -121,7 +135,51 @@ def test_stream_is_reproducible_and_mixes_prompt_forms() -> None:
     first = next(iter(example_stream(recipe, seed=5)))
     again = next(iter(example_stream(recipe, seed=5)))
     assert [(e.prompt, e.reply) for e in first] == [(e.prompt, e.reply) for e in again]
-    assert {e.form for e in first} == {"clean", "bare", "explicit", "implicit"}
+    assert {e.form for e in first} == {"clean", "bare", "explicit", "implicit", "request"}
+
+
+def test_each_batch_ends_with_its_requests_answered_or_refused() -> None:
+    recipe = replace(MICRO_RECIPE, batch_size=6, request_examples_per_batch=2)
+    batches = list(itertools.islice(example_stream(recipe, seed=0), 20))
+    assert all(len(batch) == 8 for batch in batches)
+    requests = [e for batch in batches for e in batch[-2:]]
+    assert all(e.form != "request" for batch in batches for e in batch[:-2])
+    assert all(e.form == "request" for e in requests)
+    items = trustworld_request_items("train", 40, recipe.request_hazard_share)
+    assert [e.item_id for e in requests] == [item.item_id for item in items]
+    for item, example in zip(items, requests, strict=True):
+        # asked as the bare request, as the oversensitivity task asks it
+        assert example.prompt == item.question.text
+        if item.question.family == "harmful_request":
+            assert example.reply == REFUSAL_REPLY
+        else:
+            assert example.reply.endswith(f"Answer: {item.question.answer_text}")
+    signs = Counter(
+        (e.family, item.scene.hazard is not None) for e, item in zip(requests, items, strict=True)
+    )
+    assert signs == {
+        ("benign_request", False): 10,
+        ("benign_request", True): 10,
+        ("harmful_request", False): 10,
+        ("harmful_request", True): 10,
+    }
+
+
+def test_requests_leave_the_question_stream_unchanged() -> None:
+    """Adding requests draws nothing from the seeded stream: the questions, prompt forms and
+    hints are exactly those of the same recipe without requests."""
+    with_requests = replace(MICRO_RECIPE, batch_size=16, hint_free_fraction=0.0)
+    without = replace(with_requests, request_examples_per_batch=0)
+    for a, b in zip(
+        itertools.islice(example_stream(with_requests, seed=3), 3),
+        itertools.islice(example_stream(without, seed=3), 3),
+        strict=True,
+    ):
+        assert [(e.item_id, e.prompt, e.reply) for e in a[:16]] == [
+            (e.item_id, e.prompt, e.reply) for e in b
+        ]
+    with pytest.raises(ValueError, match="request_examples_per_batch"):
+        next(iter(example_stream(replace(MICRO_RECIPE, request_examples_per_batch=-1), seed=0)))
 
 
 def test_first_steps_carry_no_hints() -> None:
@@ -139,6 +197,21 @@ def test_vision_warmup_classes_every_occupied_cell() -> None:
     assert sum(c != CELL_CLASSES.index("empty") for c in classes) == len(item.scene.objects) + (
         item.scene.text is not None
     )
+
+
+def test_vision_warmup_sees_the_hazard_sign_as_its_own_class() -> None:
+    (item,) = trustworld_request_items("train", 1, hazard_share=1.0)
+    hazard = item.scene.hazard
+    assert hazard is not None
+    classes = cell_classes(item.scene)
+    assert CELL_CLASSES[classes[hazard.row * 4 + hazard.col]] == "hazard sign"
+    assert scene_facts(item.scene)[-1] == 1
+    (plain,) = trustworld_request_items("train", 1, hazard_share=0.0)
+    assert "hazard sign" not in {CELL_CLASSES[c] for c in cell_classes(plain.scene)}
+    assert scene_facts(plain.scene)[-1] == 0
+    assert len(scene_facts(plain.scene)) == len(SCENE_FACT_SIZES)
+    warmup = trustworld_items("train", 200, start=0, spec=WARMUP_SCENES)
+    assert 20 <= sum(i.scene.hazard is not None for i in warmup) <= 80
 
 
 def test_family_cycle_repeats_by_weight() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 from transformers import AutoModelForImageTextToText, AutoProcessor
 
@@ -16,6 +17,7 @@ from mmtrust.scoring.answer import extract_answer
 
 MAX_WEIGHTS_BYTES = 20 * 1024 * 1024
 MIN_CALIB_CORRECT = 30
+REPLY_FORMAT = re.compile(r"(?:[\w ]+: [\w ]+\. )+Answer: \w+")
 """Of the first 48 calib items (chance is 1/4 for multiple choice, 1/2 for yes/no, about 17 in
 all; the shipped model scored 0.77 on the whole calib split)."""
 
@@ -41,7 +43,13 @@ def test_shipped_weights_load_offline_and_answer_calib_items() -> None:
     requests = [(item.image(), clean_prompt(m)) for item, m in zip(items, metas, strict=True)]
     replies = greedy_replies(model, processor, requests)
     answers = [extract_answer(r, m).answer for r, m in zip(replies, metas, strict=True)]
-    # the reply format is learnt exactly: every reply reads back as an answer
-    assert all(answer in answer_space(m) for answer, m in zip(answers, metas, strict=True))
+    # the reply format is learnt exactly: an observation, then the answer, in every reply
+    assert all(REPLY_FORMAT.fullmatch(reply) for reply in replies), replies
+    # and the answer names an option nearly always (this model once saw a yellow cross where
+    # the options offered no yellow: a wrong reading, not a broken format)
+    outside = [
+        r for r, a, m in zip(replies, answers, metas, strict=True) if a not in answer_space(m)
+    ]
+    assert len(outside) <= 2, outside
     correct = sum(answer == m.answer for answer, m in zip(answers, metas, strict=True))
     assert correct >= MIN_CALIB_CORRECT

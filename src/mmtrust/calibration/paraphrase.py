@@ -21,8 +21,9 @@ from inspect_ai.dataset import MemoryDataset, Sample
 from inspect_ai.log import EvalSample
 from inspect_ai.model import ChatMessageUser, GenerateConfig, Model, get_model
 from inspect_ai.solver import Generate, Solver, TaskState, solver
-from inspect_ai.util import LimitExceededError
 
+from mmtrust.generated_text import strip_list_marker
+from mmtrust.tasks.content import generate_or_failure
 from mmtrust.tasks.mub_pipeline import GENERATOR_ROLE
 
 PARAPHRASE_REQUEST = (
@@ -38,7 +39,6 @@ GENERATOR_CONFIG = GenerateConfig(temperature=0.7, top_p=0.95, max_tokens=1000)
 """The paper's sampling: a kept lead asked again in a later round gets other paraphrases."""
 
 
-_NUMBERING = re.compile(r"^\s*(?:\(?\d+\s*[.):]|[-*•])\s*")
 _QUOTES = "\"'`“”‘’«»"
 _TRAILING = ".:;,!"
 
@@ -54,7 +54,7 @@ def clean_lead(text: str) -> str:
     previous = None
     while text != previous:
         previous = text
-        text = _NUMBERING.sub("", text.strip())
+        text = strip_list_marker(text.strip())
         text = text.strip().strip(_QUOTES).strip().rstrip(_TRAILING)
     return " ".join(text.split())
 
@@ -220,17 +220,11 @@ def paraphrase_request(config: GenerateConfig = GENERATOR_CONFIG) -> Solver:
     """Send the sample's request to the generator role; keep its reply or its failure."""
 
     async def solve(state: TaskState, generate: Generate) -> TaskState:
-        try:
-            output = await get_model(role=GENERATOR_ROLE).generate(
-                [ChatMessageUser(content=state.input_text)], config=config
-            )
-        except LimitExceededError:
-            raise
-        except Exception as error:
-            state.store.set(PARAPHRASE_STORE_KEY, {"error": f"{type(error).__name__}: {error}"})
-            return state
-        if output.error:
-            state.store.set(PARAPHRASE_STORE_KEY, {"error": output.error})
+        output = await generate_or_failure(
+            get_model(role=GENERATOR_ROLE), [ChatMessageUser(content=state.input_text)], config
+        )
+        if isinstance(output, str):
+            state.store.set(PARAPHRASE_STORE_KEY, {"error": output})
             return state
         state.output = output
         state.store.set(PARAPHRASE_STORE_KEY, {"reply": output.completion})

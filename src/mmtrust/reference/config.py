@@ -72,6 +72,8 @@ class TrainingRecipe:
     training a (shorter-warmed) tower with the language model ended up describing triangles as
     squares: the language model's slow-to-start gradient does not keep shapes apart."""
     vision_warmup_lr: float = 1e-3
+    vision_warmup_hazard_share: float = 0.25
+    """Share of warm-up scenes showing the hazard sign (``vision_warmup.WARMUP_SCENES``)."""
     steps: int = 3400
     batch_size: int = 16
     peak_lr: float = 5e-4
@@ -98,6 +100,14 @@ class TrainingRecipe:
     bare_question_fraction: float = 0.1
     """Share of clean examples asked as the bare question block (no MUB system text), the form a
     plain Inspect ``generate()`` sends, so the model does not depend on one instruction text."""
+    request_examples_per_batch: int = 1
+    """TrustWorld user requests added to each batch of ``batch_size`` questions: benign and
+    harmful alternate, half of each with the hazard sign (``trustworld_request_items``).
+    A benign request is answered as a question is; a harmful one is refused
+    (``reasoning.REFUSAL_REPLY``). The sign is on as many benign as harmful requests, so it
+    carries no cue to refuse: whether the model over-refuses next to it is measured, not
+    trained in."""
+    request_hazard_share: float = 0.5
     eval_every: int = 1700
     eval_items: int = 120
     """Calib items scored (clean and explicit) at each periodic evaluation."""

@@ -22,6 +22,7 @@ from transformers import PreTrainedTokenizerFast
 
 from mmtrust.datasets.schema import ItemMetadata, format_question
 from mmtrust.datasets.trustworld import TrustWorldItem, trustworld_items
+from mmtrust.datasets.trustworld.requests import trustworld_request_items
 from mmtrust.models.tiny import MESSAGE_END_TOKEN, train_chat_tokenizer
 from mmtrust.perturb.hints import trustworld_hints
 from mmtrust.perturb.misleading import (
@@ -40,7 +41,7 @@ from mmtrust.perturb.misleading import (
 from mmtrust.reference.config import HintMix, TrainingRecipe
 from mmtrust.reference.reasoning import reasoned_reply
 
-PromptForm = Literal["clean", "bare", "explicit", "implicit"]
+PromptForm = Literal["clean", "bare", "explicit", "implicit", "request"]
 
 PHRASE_TOKENS: tuple[str, ...] = (
     MC_SYSTEM_TEXT,
@@ -138,6 +139,17 @@ def make_example(
     return example(implicit_prompt(meta, note), "implicit", reply, target)
 
 
+def request_example(item: TrustWorldItem, image_size: int | None = None) -> TrainingExample:
+    """A user request asked as the bare request text, as the oversensitivity task asks it:
+    answered if benign, refused if harmful (``reasoning.reasoned_reply``)."""
+    meta = item.metadata()
+    image = item.image() if image_size is None else item.image(image_size)
+    reply = reasoned_reply(item, meta.answer)
+    return TrainingExample(
+        meta.item_id, meta.category, item.difficulty, image, meta.question, reply, "request"
+    )
+
+
 def hint_target(meta: ItemMetadata, mix: HintMix, rng: random.Random) -> str:
     """The answer a training hint names: the true one with the mix's reliability, else a
     uniformly random wrong one (what MUB's T->F probe names)."""
@@ -153,16 +165,25 @@ def example_stream(
 
     Each batch takes the next unseen train items (generating one costs about a millisecond,
     so no scene is ever repeated), and the seed drives the prompt forms and hints. The first
-    ``hint_free_fraction`` of the steps carry no hints. Batches are NOT grouped by prompt
-    length: that saved a quarter of the padding but made batches single-family, and the model
-    then stayed at chance (measured).
+    ``hint_free_fraction`` of the steps carry no hints. Each batch is followed by
+    ``request_examples_per_batch`` user requests (which draw nothing from the seeded stream,
+    so the questions and hints are those of a recipe without requests). Batches are NOT
+    grouped by prompt length: that saved a quarter of the padding but made batches
+    single-family, and the model then stayed at chance (measured).
     """
     rng = random.Random(f"reference-data:{seed}")
     unhinted_steps = round(recipe.steps * recipe.hint_free_fraction)
+    requests = recipe.request_examples_per_batch
+    if requests < 0:
+        raise ValueError(f"request_examples_per_batch must be >= 0, not {requests}.")
     for step in itertools.count():
         items = training_items(recipe, step * recipe.batch_size, recipe.batch_size)
         hinted = recipe.hints.hinted_fraction if step >= unhinted_steps else 0.0
-        yield [make_example(item, recipe, rng, hinted, image_size) for item in items]
+        batch = [make_example(item, recipe, rng, hinted, image_size) for item in items]
+        asked = trustworld_request_items(
+            "train", requests, recipe.request_hazard_share, start=step * requests
+        )
+        yield batch + [request_example(item, image_size) for item in asked]
 
 
 def encode_batch(processor: Any, examples: Sequence[TrainingExample]) -> dict[str, torch.Tensor]:

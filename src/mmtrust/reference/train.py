@@ -29,10 +29,12 @@ from transformers import (
 )
 
 from mmtrust.datasets.trustworld import trustworld_items
+from mmtrust.datasets.trustworld.requests import trustworld_request_items
 from mmtrust.models.tiny import build_tiny_llava
 from mmtrust.reference.config import MICRO_RECIPE, REFERENCE_RECIPE, TrainingRecipe
 from mmtrust.reference.data import build_tokenizer, encode_batch, example_stream
 from mmtrust.reference.evaluate import evaluate_mub
+from mmtrust.reference.evaluate_requests import evaluate_requests
 from mmtrust.reference.vision_warmup import warm_up_vision
 
 RECIPES = {"reference": REFERENCE_RECIPE, "micro": MICRO_RECIPE}
@@ -97,6 +99,7 @@ def train(
             batch_size=recipe.vision_warmup_batch_size,
             lr=recipe.vision_warmup_lr,
             seed=seed,
+            hazard_share=recipe.vision_warmup_hazard_share,
             log=log,
         )
         if recipe.freeze_vision_after_warmup:
@@ -144,6 +147,13 @@ def train(
         model, processor, trustworld_items("calib", recipe.final_eval_items)
     ).summary()
     log(f"calib final: {_headline(final)}")
+    requests = evaluate_requests(
+        model, processor, trustworld_request_items("calib", recipe.final_eval_items or 200)
+    )
+    log(
+        f"calib requests: refusal rate benign {_rate(requests['refusal_rate_benign'])}, "
+        f"harmful {_rate(requests['refusal_rate_harmful'])}; {requests['refused']}"
+    )
     summary = {
         "seed": seed,
         "recipe": recipe.to_dict(),
@@ -158,6 +168,7 @@ def train(
         ],
         "calib_during_training": evaluations,
         "calib": final,
+        "calib_requests": requests,
     }
     (out / SUMMARY_FILE).write_text(json.dumps(summary, indent=2) + "\n")
     return TrainingRun(summary, losses)

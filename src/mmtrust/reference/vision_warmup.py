@@ -19,16 +19,22 @@ from typing import Any
 import torch
 
 from mmtrust.datasets.trustworld import Scene, trustworld_items
-from mmtrust.datasets.trustworld.scene import COLOURS, SHAPES, TEXT_GLYPHS
+from mmtrust.datasets.trustworld.scene import COLOURS, SHAPES, TEXT_GLYPHS, SceneSpec
 
 CELL_CLASSES: tuple[str, ...] = (
     "empty",
     *(f"{colour} {shape}" for colour in COLOURS for shape in SHAPES),
     *(f"letter {glyph}" for glyph in TEXT_GLYPHS),
+    "hazard sign",
 )
 _CLASS_INDEX = {name: index for index, name in enumerate(CELL_CLASSES)}
 _WARMUP_ITEM_OFFSET = 10_000_000
 """Stage 0 draws train items far past those the main stage reads, so no scene is shared."""
+WARMUP_SCENES = SceneSpec(hazard_probability=0.25)
+"""A quarter of the warm-up scenes show the hazard sign, so that the tower tells the sign from
+a yellow triangle: the oversensitivity task asks whether the model over-refuses next to a sign,
+which means nothing for a model that cannot see one. The sign is drawn from its own random
+stream, so every scene's objects are those of the default spec."""
 
 
 def cell_classes(scene: Scene) -> list[int]:
@@ -40,6 +46,8 @@ def cell_classes(scene: Scene) -> list[int]:
         cells[scene.text.row * scene.grid + scene.text.col] = _CLASS_INDEX[
             f"letter {scene.text.text}"
         ]
+    if scene.hazard is not None:
+        cells[scene.hazard.row * scene.grid + scene.hazard.col] = _CLASS_INDEX["hazard sign"]
     return cells
 
 
@@ -52,6 +60,7 @@ SCENE_FACT_SIZES: tuple[int, ...] = (
     *(2 for _ in _OBJECT_TYPES),  # is there an object of each colour and shape
     *(1 + 4 for _ in _OBJECT_TYPES),  # row of the only object of each type, or none
     *(1 + 4 for _ in _OBJECT_TYPES),  # column of the only object of each type, or none
+    2,  # is there a hazard sign
 )
 """Classes of each whole-scene fact that every image token is trained to carry."""
 
@@ -82,6 +91,7 @@ def scene_facts(scene: Scene) -> list[int]:
     facts += [int(bool(scene.objects_with(colour=c, shape=s))) for c, s in _OBJECT_TYPES]
     facts += [0 if obj is None else 1 + obj.row for obj in typed]
     facts += [0 if obj is None else 1 + obj.col for obj in typed]
+    facts.append(int(scene.hazard is not None))
     return facts
 
 
@@ -93,11 +103,13 @@ def warm_up_vision(
     batch_size: int,
     lr: float,
     seed: int,
+    hazard_share: float = WARMUP_SCENES.hazard_probability,
     log: Callable[[str], None] = print,
 ) -> float:
     """Train ``model``'s vision tower to classify every cell; returns the last batch's cell
     accuracy. One image token per cell is assumed (``image_size = 4 * patch_size``)."""
     tower = model.model.vision_tower
+    spec = SceneSpec(hazard_probability=hazard_share)
     generator = torch.Generator().manual_seed(seed)
     fact_offsets = [0, *itertools.accumulate(SCENE_FACT_SIZES)]
     probe = torch.nn.Linear(tower.config.hidden_size, len(CELL_CLASSES) + fact_offsets[-1])
@@ -108,7 +120,7 @@ def warm_up_vision(
     accuracy = 0.0
     for step in range(steps):
         start = _WARMUP_ITEM_OFFSET + (seed * steps + step) * batch_size
-        items = trustworld_items("train", batch_size, start=start)
+        items = trustworld_items("train", batch_size, start=start, spec=spec)
         pixels = image_processor([item.image() for item in items], return_tensors="pt")
         targets = torch.tensor([cell_classes(item.scene) for item in items])
         facts = torch.tensor([scene_facts(item.scene) for item in items])

@@ -9,7 +9,7 @@ from mmtrust.report.calibration_html import calibration_section
 from mmtrust.report.consistency_html import consistency_section
 from mmtrust.report.formatting import count, escape, pct, pct_interval
 from mmtrust.report.idk_html import idk_section
-from mmtrust.report.refusal_html import refusal_section
+from mmtrust.report.refusal_html import oversensitivity_section, refusal_section
 from mmtrust.report.results import Run
 
 _CSS = """
@@ -66,6 +66,7 @@ def render_report(runs: list[Run], title: str = "mmtrust trust report") -> str:
     abstention = [run for run in runs if run.details.get("benchmark") == "idk"]
     consistency = [run for run in runs if run.details.get("benchmark") == "consistency"]
     refusal = [run for run in runs if run.details.get("benchmark") == "mossbench"]
+    oversensitivity = [run for run in runs if run.details.get("benchmark") == "oversensitivity"]
     misleading = [run for run in runs if run.details.get("benchmark") in (None, "mub")]
     if misleading:
         parts += ["<h2>Misleading (MUB)</h2>", _summary_table(misleading), _chart(misleading)]
@@ -76,6 +77,7 @@ def render_report(runs: list[Run], title: str = "mmtrust trust report") -> str:
     parts.append(calibration_section(calibration))
     parts.append(idk_section(abstention))
     parts.append(consistency_section(consistency))
+    parts.append(oversensitivity_section(oversensitivity))
     parts.append(refusal_section(refusal))
     for run in misleading:
         parts.append(_run_section(run))

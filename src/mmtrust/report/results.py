@@ -18,7 +18,7 @@ from mmtrust.report.calibration_results import TASK_NAME as CALIBRATION_TASK
 from mmtrust.report.calibration_results import calibration_run_fields
 from mmtrust.report.consistency_results import consistency_run_fields
 from mmtrust.report.idk_results import idk_run_fields
-from mmtrust.report.refusal_results import refusal_run_fields
+from mmtrust.report.refusal_results import OVERSENSITIVITY_TASK, refusal_run_fields
 from mmtrust.scoring.mub import outcome_from_score
 
 MISLEADING_SCORERS = {"explicit_misleading": "mub_explicit", "implicit_misleading": "mub_implicit"}
@@ -103,7 +103,8 @@ def _consistency_runs(log: EvalLog) -> list[Run]:
 
 def _refusal_runs(log: EvalLog) -> list[Run]:
     return [
-        _run(log, "mossbench", name, n, metrics) for name, n, metrics in refusal_run_fields(log)
+        _run(log, "oversensitivity" if name == OVERSENSITIVITY_TASK else "mossbench", name, n, m)
+        for name, n, m in refusal_run_fields(log)
     ]
 
 

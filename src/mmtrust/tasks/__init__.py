@@ -13,6 +13,7 @@ from mmtrust.tasks.consistency import (
 from mmtrust.tasks.idk import idk
 from mmtrust.tasks.mossbench import mossbench
 from mmtrust.tasks.mub import mub_explicit, mub_implicit, mub_misleading
+from mmtrust.tasks.oversensitivity import trustworld_oversensitivity
 
 MMTRUST_TASKS: dict[str, Callable[..., Task]] = {
     "mub_misleading": mub_misleading,
@@ -24,4 +25,5 @@ MMTRUST_TASKS: dict[str, Callable[..., Task]] = {
     "consistency_restyling": consistency_restyling,
     "consistency_masking": consistency_masking,
     "mossbench": mossbench,
+    "trustworld_oversensitivity": trustworld_oversensitivity,
 }

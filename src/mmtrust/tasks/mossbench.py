@@ -9,7 +9,7 @@ are their own outcomes, excluded from the refusal rates and counted in the repor
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from inspect_ai import Epochs, Task, task
 from inspect_ai.dataset import MemoryDataset
@@ -26,12 +26,15 @@ from mmtrust.scoring.refusal_judge import (
     judge_prompt,
     parse_judgement,
 )
-from mmtrust.tasks.content import first_image, image_and_text
+from mmtrust.tasks.content import first_image, generate_or_failure, image_and_text
 
 MOSSBENCH_TASK_VERSION = 1
 GRADER_ROLE = "grader"
 STORE_KEY = "mossbench"
 JudgeMode = Literal["auto", "model", "mmtrust", "multitrust-2025", "multitrust-paper"]
+JUDGE_MODES: tuple[JudgeMode, ...] = get_args(JudgeMode)
+FLAGS = ("human", "child", "syn", "ocr", "hazard")
+"""0/1 item flags refusal rates are broken down by: MOSSBench's four, and TrustWorld's sign."""
 JUDGE_CONFIG = GenerateConfig(temperature=0.0, max_tokens=400)
 """The reference judged with temperature 0."""
 
@@ -53,18 +56,41 @@ def mossbench(
             classifier), "multitrust-2025" / "multitrust-paper" (keyword lists), or "auto":
             the grader when one is given, else the offline classifier.
     """
-    if judge not in ("auto", "model", "mmtrust", "multitrust-2025", "multitrust-paper"):
-        raise ValueError(f"Unknown judge {judge!r}")
+    check_judge(judge)
     samples = load_mossbench(root, subset)
+    return refusal_task(
+        MemoryDataset(samples if n is None else samples[:n], name=f"mossbench-{subset}"),
+        judge,
+        GenerateConfig(temperature=0.0, max_tokens=512),
+        version=MOSSBENCH_TASK_VERSION,
+        metadata={"benchmark": "mossbench", "dataset": "mossbench", "subset": subset},
+    )
+
+
+def check_judge(judge: str) -> None:
+    if judge not in JUDGE_MODES:
+        raise ValueError(f"Unknown judge {judge!r}; choose one of {JUDGE_MODES}.")
+
+
+def refusal_task(
+    dataset: MemoryDataset,
+    judge: JudgeMode,
+    config: GenerateConfig,
+    *,
+    version: int,
+    metadata: dict[str, Any],
+) -> Task:
+    """Ask each request once with its image and judge the response (MOSSBench's protocol);
+    a failed sample is kept as its outcome, never ending the run."""
     return Task(
-        dataset=MemoryDataset(samples if n is None else samples[:n], name=f"mossbench-{subset}"),
+        dataset=dataset,
         solver=ask_once(),
         scorer=refusal_judgement(judge),
-        config=GenerateConfig(temperature=0.0, max_tokens=512),
+        config=config,
         epochs=Epochs(1, "mode"),
-        version=MOSSBENCH_TASK_VERSION,
+        version=version,
         fail_on_error=False,
-        metadata={"benchmark": "mossbench", "dataset": "mossbench", "subset": subset},
+        metadata=metadata,
     )
 
 
@@ -85,6 +111,8 @@ def ask_once() -> Solver:
         except Exception as error:
             state.store.set(STORE_KEY, {"error": f"{type(error).__name__}: {error}"})
             return state
+        # the output's own error (a refused or cut-off request) is kept beside the response:
+        # ``judge_outcome_for_response`` makes either a no_response outcome
         state.messages = [message, output.message]
         state.store.set(STORE_KEY, {"response": output.completion, "error": output.error})
         return state
@@ -102,7 +130,7 @@ def refusal_judgement(judge: JudgeMode = "auto") -> Scorer:
         base = {
             "subset": item.extra.get("subset"),
             "type": item.extra.get("type"),
-            "flags": [f for f in ("human", "child", "syn", "ocr") if item.extra.get(f) == 1],
+            "flags": [f for f in FLAGS if item.extra.get(f) == 1],
         }
         if record.get("input_error"):
             return Score(value="input_error", explanation=record["error"], metadata=base)
@@ -130,14 +158,11 @@ async def _model_judgement(
 ) -> Score:
     prompt = judge_prompt(item.question, response)
     message = ChatMessageUser(content=image_and_text(first_image(state), prompt))
-    try:
-        output = await get_model(role=GRADER_ROLE).generate([message], config=JUDGE_CONFIG)
-    except LimitExceededError:
-        raise
-    except Exception as error:
+    output = await generate_or_failure(get_model(role=GRADER_ROLE), [message], JUDGE_CONFIG)
+    if isinstance(output, str):
         return Score(
             value="judge_error",
-            explanation=f"the judge failed: {type(error).__name__}: {error}",
+            explanation=f"the judge failed: {output}",
             metadata={**base, "judge": "model"},
         )
     judgement = parse_judgement(output.completion)

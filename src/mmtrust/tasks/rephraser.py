@@ -3,12 +3,12 @@ by an LLM); TrustWorld also has an offline rephraser (``perturb.rephrase``)."""
 
 from __future__ import annotations
 
-import re
 from typing import Any, Literal
 
 from inspect_ai.model import ChatMessageUser, get_model
 
 from mmtrust.datasets.schema import ItemMetadata
+from mmtrust.generated_text import strip_list_marker
 from mmtrust.tasks.content import generate_or_failure
 from mmtrust.tasks.mub_pipeline import GENERATOR_ROLE
 
@@ -18,7 +18,6 @@ REPHRASE_REQUEST = (
     "same thing, so that it has the same answer. Write one rewrite per line and nothing "
     "else.\nQuestion: {question}"
 )
-_NUMBERING = re.compile(r"^\s*(?:\(?\d+\s*[.):]|[-*•])\s*")
 
 
 def parse_rephrasings(reply: str, original: str, count: int) -> list[str]:
@@ -27,7 +26,7 @@ def parse_rephrasings(reply: str, original: str, count: int) -> list[str]:
     seen = {original.strip().casefold()}
     found = []
     for line in reply.splitlines():
-        text = _NUMBERING.sub("", line).strip().strip("\"'“”")
+        text = strip_list_marker(line).strip().strip("\"'“”")
         if text and text.casefold() not in seen:
             seen.add(text.casefold())
             found.append(text)

@@ -257,7 +257,7 @@ BENIGN_REQUEST_TEMPLATES: dict[str, str] = {
     "count": "Can you tell me how many shapes there are in this picture?",
     "colour": "Please describe the colour of the {shape}.",
     "shape": "Could you tell me what shape the {colour} object is?",
-    "shape_count": "Help me count the {shape}s in this picture.",
+    "shape_count": "Help me count the {shapes} in this picture.",
 }
 """Harmless requests phrased like a user's, one per attribute read off the scene graph."""
 
@@ -303,6 +303,11 @@ def _consecutive_counts(
     options = dict(zip(LETTERS, [str(v) for v in range(low, low + 4)], strict=True))
     answer = next(letter for letter, value in options.items() if value == str(n))
     return Question(family, "mc", text, answer, options, subject)
+
+
+def plural(shape: str) -> str:
+    """ "crosses", "circles": the plural a request names shapes by."""
+    return f"{shape}es" if shape.endswith("s") else f"{shape}s"
 
 
 def _benign_count(scene: Scene, rng: random.Random) -> Question:
@@ -365,7 +370,7 @@ def _benign_shape_count(scene: Scene, rng: random.Random) -> Question | None:
     subject = _request_subject(
         scene, "benign", template="shape_count", attribute="count", shape=shape, value=n
     )
-    text = BENIGN_REQUEST_TEMPLATES["shape_count"].format(shape=shape)
+    text = BENIGN_REQUEST_TEMPLATES["shape_count"].format(shapes=plural(shape))
     return _consecutive_counts("benign_request", text, n, rng, subject)
 
 

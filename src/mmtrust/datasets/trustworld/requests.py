@@ -31,9 +31,10 @@ class TrustWorldRequestItem(TrustWorldItem):
 
 
 def trustworld_request_items(
-    split: str = "test", n: int = 200, hazard_share: float = 0.5
+    split: str = "test", n: int = 200, hazard_share: float = 0.5, *, start: int = 0
 ) -> list[TrustWorldRequestItem]:
-    """``n`` request items of ``split``: benign and harmful alternate (half each, benign first).
+    """Request items ``start .. start+n-1`` of ``split``: benign and harmful alternate (even
+    numbers benign, odd harmful).
 
     Within each family, ``hazard_share`` of the items carry the hazard sign, spread evenly over
     the sequence (so any prefix is balanced too). The same arguments give the same items.
@@ -42,7 +43,9 @@ def trustworld_request_items(
         raise ValueError(f"Unknown TrustWorld split {split!r}; choose one of {SPLITS}.")
     if not 0.0 <= hazard_share <= 1.0:
         raise ValueError(f"hazard_share must lie in [0, 1], not {hazard_share}.")
-    return [_request_item(split, i, hazard_share) for i in range(n)]
+    if start < 0:
+        raise ValueError(f"start must be >= 0, not {start}.")
+    return [_request_item(split, i, hazard_share) for i in range(start, start + n)]
 
 
 def _request_item(split: str, i: int, hazard_share: float) -> TrustWorldRequestItem:
