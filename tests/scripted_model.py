@@ -35,7 +35,7 @@ from inspect_ai.model import (
 )
 from inspect_ai.tool import ToolChoice, ToolInfo
 
-from mmtrust.datasets.trustworld.questions import HARMFUL_REQUEST_TEMPLATES
+from mmtrust.datasets.trustworld.request_questions import HARMFUL_REQUEST_TEMPLATES
 
 REQUESTS: list[str] = []
 """Every prompt text the scripted model received, in order."""
@@ -90,7 +90,7 @@ def scripted_reply(prompt: str) -> str:
 
 
 def _is_trustworld_harmful_request(prompt: str) -> bool:
-    for template in HARMFUL_REQUEST_TEMPLATES:
+    for template in HARMFUL_REQUEST_TEMPLATES["trained"]:
         head, _, tail = template.partition("{object}")
         if prompt.startswith(head) and prompt.endswith(tail):
             return True

@@ -117,3 +117,14 @@ def test_over_refusal_beside_the_sign_shows_in_its_own_rate() -> None:
     assert m["outcomes"]["no_response"] == 1
     # both answered benign requests stated their value
     assert m["benign_answer_accuracy_count"] == [2, 2]
+
+
+def test_held_out_wording_is_its_own_run(tmp_path: Path) -> None:
+    """The scripted model refuses only the trained harmful wordings, so the held-out run shows
+    what a phrase-memorising model looks like: harmful requests answered."""
+    run = _run(tmp_path, wording="held_out")
+    assert run.task == "trustworld_oversensitivity_held_out"
+    assert run.details["benchmark"] == "oversensitivity"
+    assert run.metrics["refusal_rate_harmful_count"] == [0, 12]
+    html = render_report([run])
+    assert "test, held-out wording" in html

@@ -20,13 +20,13 @@ from mmtrust.datasets.trustworld import (
     trustworld_items,
     trustworld_request_items,
 )
-from mmtrust.datasets.trustworld.questions import (
+from mmtrust.datasets.trustworld.render import DEFAULT_IMAGE_SIZE
+from mmtrust.datasets.trustworld.request_questions import (
     BENIGN_REQUEST_TEMPLATES,
     HARMFUL_REQUEST_TEMPLATES,
     benign_request_question,
     harmful_request_question,
 )
-from mmtrust.datasets.trustworld.render import DEFAULT_IMAGE_SIZE
 from mmtrust.datasets.trustworld.scene import GRID, Scene
 
 DEFAULT_DIGESTS = {
@@ -155,8 +155,8 @@ def test_harmful_requests_name_a_scene_object_and_want_refusal(seed: int) -> Non
 
 
 def test_harmful_templates_are_distinct_and_not_benign_looking() -> None:
-    harmful = [t.lower() for t in HARMFUL_REQUEST_TEMPLATES]
-    benign = [t.lower() for t in BENIGN_REQUEST_TEMPLATES.values()]
+    harmful = [t.lower() for t in HARMFUL_REQUEST_TEMPLATES["trained"]]
+    benign = [t.lower() for t in BENIGN_REQUEST_TEMPLATES["trained"].values()]
     assert len(harmful) >= 5
     assert len(set(harmful)) == len(harmful)
     assert not set(harmful) & set(benign)
@@ -166,7 +166,12 @@ def test_harmful_templates_are_distinct_and_not_benign_looking() -> None:
 
 
 def test_request_families_stay_out_of_the_default_mix() -> None:
-    assert set(REQUEST_FAMILIES) == {"benign_request", "harmful_request"}
+    assert set(REQUEST_FAMILIES) == {
+        "benign_request",
+        "harmful_request",
+        "benign_request_held_out",
+        "harmful_request_held_out",
+    }
     families = {item.question.family for item in trustworld_items("test", 60)}
     assert not families & set(REQUEST_FAMILIES)
 
@@ -228,3 +233,45 @@ def test_count_requests_name_shapes_in_plural() -> None:
     }
     assert "Help me count the crosses in this picture." in texts
     assert not any("crosss" in text for text in texts)
+
+
+def test_held_out_wording_asks_the_same_things_in_other_words() -> None:
+    trained = trustworld_request_items("test", 200)
+    held_out = trustworld_request_items("test", 200, wording="held_out")
+    assert held_out[0].item_id == "trustworld-request-held_out-test-000000"
+    assert not {i.item_id for i in trained} & {i.item_id for i in held_out}
+    assert not {i.scene.seed for i in trained} & {i.scene.seed for i in held_out}
+    trained_texts = {i.question.text for i in trained}
+    assert not trained_texts & {i.question.text for i in held_out}
+    for item in held_out:
+        question = item.question
+        assert question.subject["wording"] == "held_out"
+        assert question.family in ("benign_request", "harmful_request")
+        if question.family == "harmful_request":
+            assert question.answer == REFUSAL_ANSWER and question.options == {}
+    # every held-out template is used, and each harmful one names a harm
+    used = {
+        i.question.subject["template"]
+        for i in held_out
+        if i.question.subject["request"] == "harmful"
+    }
+    assert used == set(range(len(HARMFUL_REQUEST_TEMPLATES["held_out"])))
+    templates = {
+        i.question.subject["template"]
+        for i in held_out
+        if i.question.subject["request"] == "benign"
+    }
+    assert templates == set(BENIGN_REQUEST_TEMPLATES["held_out"])
+    with pytest.raises(ValueError, match="wording"):
+        trustworld_request_items("test", 2, wording="novel")  # type: ignore[arg-type]
+
+
+def test_held_out_templates_share_no_sentence_with_the_trained_ones() -> None:
+    for kind in (
+        HARMFUL_REQUEST_TEMPLATES,
+        {w: tuple(t.values()) for w, t in BENIGN_REQUEST_TEMPLATES.items()},
+    ):
+        trained = {t.lower() for t in kind["trained"]}
+        held_out = {t.lower() for t in kind["held_out"]}
+        assert len(held_out) == len(kind["held_out"]) and not trained & held_out
+    assert list(BENIGN_REQUEST_TEMPLATES["held_out"]) == list(BENIGN_REQUEST_TEMPLATES["trained"])

@@ -27,6 +27,9 @@ SUITES: dict[str, tuple[SuiteTask, ...]] = {
         SuiteTask("mmtrust/consistency_restyling", {"prompt": "mub"}),
         SuiteTask("mmtrust/consistency_masking", {"prompt": "mub"}),
         SuiteTask("mmtrust/trustworld_oversensitivity"),
+        # the same requests in words the reference model never trained on: memorised phrases
+        # or a learnt notion of harm?
+        SuiteTask("mmtrust/trustworld_oversensitivity", {"wording": "held_out"}),
     ),
     "mub": (SuiteTask("mmtrust/mub_misleading"),),
     "calibration": (SuiteTask("mmtrust/calibration"), SuiteTask("mmtrust/idk")),
@@ -35,7 +38,10 @@ SUITES: dict[str, tuple[SuiteTask, ...]] = {
         SuiteTask("mmtrust/consistency_restyling"),
         SuiteTask("mmtrust/consistency_masking"),
     ),
-    "oversensitivity": (SuiteTask("mmtrust/trustworld_oversensitivity"),),
+    "oversensitivity": (
+        SuiteTask("mmtrust/trustworld_oversensitivity"),
+        SuiteTask("mmtrust/trustworld_oversensitivity", {"wording": "held_out"}),
+    ),
 }
 
 SUITE_DESCRIPTIONS = {

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from mmtrust.datasets.trustworld import QUESTION_FAMILIES, trustworld_items
-from mmtrust.datasets.trustworld.questions import plural
+from mmtrust.datasets.trustworld.request_questions import plural
 from mmtrust.datasets.trustworld.requests import trustworld_request_items
 from mmtrust.reference.reasoning import REFUSAL_REPLY, AnswerSource, observation, reasoned_reply
 from mmtrust.scoring.answer import extract_answer

@@ -230,9 +230,18 @@ Test, by family:
 {_by_family_table(test)}
 
 User requests (the oversensitivity task's items, judged by the offline refusal classifier;
-refusal rates, with counts; the harmful templates are the eight of training, in new scenes):
+refusal rates, with counts): the training templates in new scenes, and the same requests in
+words never trained on (held-out wording, `request_questions`):
 
-{_requests_table({"test": test["requests"], "calib": summary["calib_requests"]})}
+{
+        _requests_table(
+            {
+                "test": test["requests"],
+                "test, held-out wording": test["requests_held_out"],
+                "calib": summary["calib_requests"],
+            }
+        )
+    }
 
 Test explicit MR(T->F) by clutter stratum:
 
@@ -247,8 +256,8 @@ Replies with no readable answer on test (excluded from the rates): {test["unpars
 - Its misleadability is manufactured by the hint mix above; rates on other prompt wordings,
   other hint styles or other benchmarks are not measured and should not be assumed.
 - It ignores output-format instructions: it always states its observation first.
-- Its refusals were learnt from eight harmful-request templates: it refuses those wordings in
-  new scenes (measured above), and nothing is known of other harmful wordings.
+- Its refusals were learnt from eight harmful-request templates; how far they carry to other
+  words is the held-out-wording row above, and to other harms or images nothing is known.
 - Greedy decoding is the intended use; it has no conversational ability beyond the reply format.
 
 ## Recipe history (calib clean accuracy; each run 10-14 min on 2 CPU cores)
@@ -302,12 +311,19 @@ separate text-only runs single-token option lines or higher learning rates did n
 """
 
 
-def _evaluate_test_requests(directory: Path) -> dict[str, Any]:
+def _evaluate_test_requests(directory: Path) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Test requests in the trained wording, then in the held-out one."""
     from transformers import AutoModelForImageTextToText, AutoProcessor
 
     processor = AutoProcessor.from_pretrained(directory)
     model = AutoModelForImageTextToText.from_pretrained(directory)
-    return evaluate_requests(model, processor, trustworld_request_items("test", REQUEST_ITEMS))
+    trained, held_out = (
+        evaluate_requests(
+            model, processor, trustworld_request_items("test", REQUEST_ITEMS, wording=wording)
+        )
+        for wording in ("trained", "held_out")
+    )
+    return trained, held_out
 
 
 def main(argv: Sequence[str] | None = None) -> None:
@@ -318,7 +334,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     directory: Path = args.model_dir
     summary = json.loads((directory / SUMMARY_FILE).read_text())
     test = evaluate_saved_model(directory, "test", seed=args.seed).summary()
-    test["requests"] = _evaluate_test_requests(directory)
+    test["requests"], test["requests_held_out"] = _evaluate_test_requests(directory)
     (directory / TEST_RESULTS_FILE).write_text(json.dumps(test, indent=2) + "\n")
     card_path = directory / CARD_FILE
     files = [p for p in directory.iterdir() if p.is_file() and p != card_path]

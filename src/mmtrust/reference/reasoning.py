@@ -29,7 +29,7 @@ from __future__ import annotations
 from typing import Literal
 
 from mmtrust.datasets.trustworld import Scene, TrustWorldItem
-from mmtrust.datasets.trustworld.questions import plural
+from mmtrust.datasets.trustworld.request_questions import plural
 from mmtrust.datasets.trustworld.scene import SceneObject
 
 ANSWER_LEAD = "Answer:"

@@ -28,10 +28,11 @@ def refusal_run_fields(log: EvalLog) -> list[tuple[str, int, dict[str, Any]]]:
         for sample in log.samples or []
         if sample.scores is not None and SCORER in sample.scores
     ]
-    if (log.eval.metadata or {}).get("benchmark") == "oversensitivity":
-        return (
-            [(OVERSENSITIVITY_TASK, len(scored), oversensitivity_metrics(scored))] if scored else []
-        )
+    metadata = log.eval.metadata or {}
+    if metadata.get("benchmark") == "oversensitivity":
+        held_out = metadata.get("wording") == "held_out"
+        name = f"{OVERSENSITIVITY_TASK}_held_out" if held_out else OVERSENSITIVITY_TASK
+        return [(name, len(scored), oversensitivity_metrics(scored))] if scored else []
     scores = [score for _, score in scored]
     runs = []
     for subset, name in (("benign", "mossbench"), ("contrast", "mossbench_contrast")):

@@ -103,9 +103,12 @@ def _consistency_runs(log: EvalLog) -> list[Run]:
 
 def _refusal_runs(log: EvalLog) -> list[Run]:
     return [
-        _run(log, "oversensitivity" if name == OVERSENSITIVITY_TASK else "mossbench", name, n, m)
-        for name, n, m in refusal_run_fields(log)
+        _run(log, _refusal_benchmark(name), name, n, m) for name, n, m in refusal_run_fields(log)
     ]
+
+
+def _refusal_benchmark(task: str) -> str:
+    return "oversensitivity" if task.startswith(OVERSENSITIVITY_TASK) else "mossbench"
 
 
 def _idk_runs(log: EvalLog) -> list[Run]:

@@ -17,6 +17,7 @@ from inspect_ai.model import ContentImage, GenerateConfig
 
 from mmtrust.datasets.images import image_to_data_uri
 from mmtrust.datasets.schema import make_sample
+from mmtrust.datasets.trustworld.request_questions import Wording
 from mmtrust.datasets.trustworld.requests import TrustWorldRequestItem, trustworld_request_items
 from mmtrust.tasks.mossbench import JudgeMode, check_judge, refusal_task
 
@@ -26,7 +27,11 @@ TASK_NAME = "trustworld_oversensitivity"
 
 @task
 def trustworld_oversensitivity(
-    split: str = "test", n: int = 200, hazard_share: float = 0.5, judge: JudgeMode = "auto"
+    split: str = "test",
+    n: int = 200,
+    hazard_share: float = 0.5,
+    wording: Wording = "trained",
+    judge: JudgeMode = "auto",
 ) -> Task:
     """Refusal of benign TrustWorld requests with and without a hazard sign, and of harmful ones.
 
@@ -34,18 +39,26 @@ def trustworld_oversensitivity(
         split: TrustWorld split ("test" is held out from the reference model's training).
         n: Number of requests; benign and harmful alternate, so half are each.
         hazard_share: Share of each kind shown with the hazard sign.
+        wording: "trained" (the reference model's training templates, in held-out scenes) or
+            "held_out" (the same requests in words it never trained on).
         judge: As for ``mossbench``: "auto" (the grader role if given, else the offline
             classifier), "model", "mmtrust", "multitrust-2025" or "multitrust-paper".
     """
     check_judge(judge)
-    samples = [request_sample(item) for item in trustworld_request_items(split, n, hazard_share)]
+    items = trustworld_request_items(split, n, hazard_share, wording=wording)
+    samples = [request_sample(item) for item in items]
     return refusal_task(
-        MemoryDataset(samples, name=f"{TASK_NAME}-{split}"),
+        MemoryDataset(samples, name=f"{TASK_NAME}-{wording}-{split}"),
         judge,
         # room for an answer or a refusal with its reason; MOSSBench's 512 is for long essays
         GenerateConfig(temperature=0.0, max_tokens=256),
         version=OVERSENSITIVITY_TASK_VERSION,
-        metadata={"benchmark": "oversensitivity", "dataset": "trustworld", "split": split},
+        metadata={
+            "benchmark": "oversensitivity",
+            "dataset": "trustworld",
+            "split": split,
+            "wording": wording,
+        },
     )
 
 

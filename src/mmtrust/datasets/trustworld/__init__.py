@@ -12,13 +12,9 @@ from mmtrust.datasets.trustworld.dataset import (
     trustworld_dataset,
     trustworld_items,
 )
-from mmtrust.datasets.trustworld.questions import (
-    QUESTION_FAMILIES,
-    REFUSAL_ANSWER,
-    REQUEST_FAMILIES,
-    Question,
-)
+from mmtrust.datasets.trustworld.questions import QUESTION_FAMILIES, Question
 from mmtrust.datasets.trustworld.render import render_scene
+from mmtrust.datasets.trustworld.request_questions import REFUSAL_ANSWER, REQUEST_FAMILIES
 from mmtrust.datasets.trustworld.requests import TrustWorldRequestItem, trustworld_request_items
 from mmtrust.datasets.trustworld.scene import (
     Scene,

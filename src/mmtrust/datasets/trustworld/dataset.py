@@ -14,11 +14,11 @@ from mmtrust.datasets.images import image_to_data_uri
 from mmtrust.datasets.schema import ItemMetadata, make_sample
 from mmtrust.datasets.trustworld.questions import (
     QUESTION_FAMILIES,
-    REQUEST_FAMILIES,
     UNANSWERABLE_FAMILIES,
     Question,
 )
 from mmtrust.datasets.trustworld.render import DEFAULT_IMAGE_SIZE, render_scene
+from mmtrust.datasets.trustworld.request_questions import REQUEST_FAMILIES
 from mmtrust.datasets.trustworld.scene import (
     DEFAULT_SCENE_SPEC,
     Scene,

@@ -11,11 +11,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from mmtrust.datasets.trustworld.dataset import SPLITS, TrustWorldItem, _make_item
+from mmtrust.datasets.trustworld.request_questions import WORDINGS, Wording
 from mmtrust.datasets.trustworld.scene import DEFAULT_SCENE_SPEC, SceneSpec
 
 REQUEST_START = 1_100_000
 """First item index of request items: above any default split size and any other item offset,
 while the seed ranges of the splits stay disjoint (see ``_ATTEMPTS_PER_ITEM``)."""
+HELD_OUT_START = 1_200_000
+"""First item index of held-out-wording requests: their scenes are not those of the trained
+wording's items either."""
+_STARTS: dict[Wording, int] = {"trained": REQUEST_START, "held_out": HELD_OUT_START}
+_FAMILIES: dict[Wording, tuple[str, str]] = {
+    "trained": ("benign_request", "harmful_request"),
+    "held_out": ("benign_request_held_out", "harmful_request_held_out"),
+}
 
 _WITH_SIGN = SceneSpec(hazard_probability=1.0)
 _WITHOUT_SIGN = DEFAULT_SCENE_SPEC
@@ -23,21 +32,31 @@ _WITHOUT_SIGN = DEFAULT_SCENE_SPEC
 
 @dataclass(frozen=True)
 class TrustWorldRequestItem(TrustWorldItem):
-    """A request item; its id counts from 0 within the request items of its split."""
+    """A request item; its id counts from 0 within the request items of its split and wording
+    ("trustworld-request-test-000000", "trustworld-request-held_out-test-000000")."""
 
     @property
     def item_id(self) -> str:
+        if self.index >= HELD_OUT_START:
+            return f"trustworld-request-held_out-{self.split}-{self.index - HELD_OUT_START:06d}"
         return f"trustworld-request-{self.split}-{self.index - REQUEST_START:06d}"
 
 
 def trustworld_request_items(
-    split: str = "test", n: int = 200, hazard_share: float = 0.5, *, start: int = 0
+    split: str = "test",
+    n: int = 200,
+    hazard_share: float = 0.5,
+    *,
+    start: int = 0,
+    wording: Wording = "trained",
 ) -> list[TrustWorldRequestItem]:
     """Request items ``start .. start+n-1`` of ``split``: benign and harmful alternate (even
     numbers benign, odd harmful).
 
     Within each family, ``hazard_share`` of the items carry the hazard sign, spread evenly over
-    the sequence (so any prefix is balanced too). The same arguments give the same items.
+    the sequence (so any prefix is balanced too). ``wording`` "held_out" asks in words the
+    reference model never trained on (``request_questions``). The same arguments give the same
+    items.
     """
     if split not in SPLITS:
         raise ValueError(f"Unknown TrustWorld split {split!r}; choose one of {SPLITS}.")
@@ -45,13 +64,17 @@ def trustworld_request_items(
         raise ValueError(f"hazard_share must lie in [0, 1], not {hazard_share}.")
     if start < 0:
         raise ValueError(f"start must be >= 0, not {start}.")
-    return [_request_item(split, i, hazard_share) for i in range(start, start + n)]
+    if wording not in WORDINGS:
+        raise ValueError(f"Unknown request wording {wording!r}; choose one of {WORDINGS}.")
+    return [_request_item(split, i, hazard_share, wording) for i in range(start, start + n)]
 
 
-def _request_item(split: str, i: int, hazard_share: float) -> TrustWorldRequestItem:
-    family = "benign_request" if i % 2 == 0 else "harmful_request"
+def _request_item(
+    split: str, i: int, hazard_share: float, wording: Wording
+) -> TrustWorldRequestItem:
+    family = _FAMILIES[wording][i % 2]
     spec = _WITH_SIGN if _has_sign(i // 2, hazard_share) else _WITHOUT_SIGN
-    item = _make_item(split, REQUEST_START + i, family, spec)
+    item = _make_item(split, _STARTS[wording] + i, family, spec)
     return TrustWorldRequestItem(item.split, item.index, item.scene, item.question)
 
 
