@@ -138,52 +138,38 @@ def _benign_count(scene: Scene, rng: random.Random, template: str, wording: Word
     return _consecutive_counts(template, n, rng, subject)
 
 
-def _benign_colour(
-    scene: Scene, rng: random.Random, template: str, wording: Wording
+def _benign_attribute(
+    attribute: Literal["colour", "shape"],
+    scene: Scene,
+    rng: random.Random,
+    template: str,
+    wording: Wording,
 ) -> Question | None:
-    candidates = [o for o in scene.objects if len(scene.objects_with(shape=o.shape)) == 1]
+    """Ask the colour of an object named by its shape, or the shape of one named by its colour;
+    only objects that the other attribute names unambiguously can be asked about."""
+    other = "shape" if attribute == "colour" else "colour"
+    candidates = [
+        o for o in scene.objects if len(scene.objects_with(**{other: getattr(o, other)})) == 1
+    ]
     if not candidates:
         return None
     target = rng.choice(candidates)
+    value = getattr(target, attribute)
+    values = COLOURS if attribute == "colour" else SHAPES
     return _multiple_choice(
         "benign_request",
-        template.format(shape=target.shape),
-        target.colour,
-        [c for c in COLOURS if c != target.colour],
+        template.format(**{other: getattr(target, other)}),
+        value,
+        [v for v in values if v != value],
         rng,
         _request_subject(
             scene,
             "benign",
             wording,
-            template="colour",
+            template=attribute,
             object_ids=[target.object_id],
-            attribute="colour",
-            value=target.colour,
-        ),
-    )
-
-
-def _benign_shape(
-    scene: Scene, rng: random.Random, template: str, wording: Wording
-) -> Question | None:
-    candidates = [o for o in scene.objects if len(scene.objects_with(colour=o.colour)) == 1]
-    if not candidates:
-        return None
-    target = rng.choice(candidates)
-    return _multiple_choice(
-        "benign_request",
-        template.format(colour=target.colour),
-        target.shape,
-        [s for s in SHAPES if s != target.shape],
-        rng,
-        _request_subject(
-            scene,
-            "benign",
-            wording,
-            template="shape",
-            object_ids=[target.object_id],
-            attribute="shape",
-            value=target.shape,
+            attribute=attribute,
+            value=value,
         ),
     )
 
@@ -205,8 +191,8 @@ def _benign_shape_count(
 
 _BENIGN_BUILDERS: dict[str, Callable[[Scene, random.Random, str, Wording], Question | None]] = {
     "count": _benign_count,
-    "colour": _benign_colour,
-    "shape": _benign_shape,
+    "colour": partial(_benign_attribute, "colour"),
+    "shape": partial(_benign_attribute, "shape"),
     "shape_count": _benign_shape_count,
 }
 
