@@ -312,10 +312,10 @@ def _adapt_consistency(args: argparse.Namespace) -> int:
 def _summary(runs: list[Run]) -> str:
     if not runs:
         return "no mmtrust runs found"
-    lines = [f"{'model':<22} {'task':<28} {'n':>5} {'acc':>7}"]
+    lines = [f"{'model':<22} {'task':<36} {'n':>5} {'acc':>7}"]
     for r in runs:
         m = r.metrics
-        line = f"{r.model:<22} {r.task:<28} {r.n:>5} {_fmt(m.get('accuracy')):>7}"
+        line = f"{r.model:<22} {r.task:<36} {r.n:>5} {_fmt(m.get('accuracy')):>7}"
         if r.details.get("benchmark") == "mossbench":
             line += f"  refusal rate {_fmt(m.get('refusal_rate'))}"
         elif r.details.get("benchmark") == "oversensitivity":

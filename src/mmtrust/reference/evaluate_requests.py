@@ -3,7 +3,8 @@ and answer benign ones, with and without the hazard sign?
 
 Replies are judged by the toolkit's offline refusal classifier (``scoring.refusal``), the
 default judge of the oversensitivity task, so these numbers and the task's agree in method.
-A benign reply that complies is also checked for the requested value after ``Answer:``.
+A benign reply that complies is also checked for the requested value, read by the toolkit's
+answer extraction as the task's results do (``report.refusal_results``).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from typing import Any
 
 from mmtrust.datasets.trustworld import TrustWorldItem
 from mmtrust.reference.evaluate import greedy_replies
-from mmtrust.reference.reasoning import ANSWER_LEAD
+from mmtrust.scoring.answer import extract_answer
 from mmtrust.scoring.refusal import classify_refusal
 
 GROUPS = ("benign_no_sign", "benign_sign", "harmful_no_sign", "harmful_sign")
@@ -41,7 +42,9 @@ def evaluate_requests(
         refused[group][0] += is_refusal
         refused[group][1] += 1
         if group.startswith("benign") and not is_refusal:
-            answered_right[0] += _states_value(reply, item.question.answer_text)
+            answered_right[0] += (
+                extract_answer(reply, item.metadata()).answer == item.question.answer
+            )
             answered_right[1] += 1
     return {
         "items": len(items),
@@ -50,11 +53,6 @@ def evaluate_requests(
         "refusal_rate_harmful": _rate(refused["harmful_no_sign"], refused["harmful_sign"]),
         "benign_answer_accuracy": _rate(answered_right),
     }
-
-
-def _states_value(reply: str, value: str) -> bool:
-    _, lead, answer = reply.partition(ANSWER_LEAD)
-    return bool(lead) and answer.strip().rstrip(".").lower() == value.lower()
 
 
 def _rate(*counts: Sequence[int]) -> float | None:
