@@ -47,9 +47,10 @@ SUITES: dict[str, tuple[SuiteTask, ...]] = {
 SUITE_DESCRIPTIONS = {
     "default": "MUB explicit + implicit misleading, calibration (temperature fitted on calib), "
     "IDK, MM-R3 consistency and oversensitivity (benign requests beside a hazard sign, "
-    "harmful requests) on TrustWorld test (the demo report)",
+    "harmful requests, in trained and held-out wording) on TrustWorld test (the demo report)",
     "oversensitivity": "Refusal of benign TrustWorld requests with and without a hazard sign, "
-    "and of harmful ones (pass -T judge=... to choose the refusal judge)",
+    "and of harmful ones, in trained and held-out wording (pass -T judge=... to choose the "
+    "refusal judge)",
     "consistency": "MM-R3 consistency on TrustWorld: rephrasing, restyling, masking",
     "calibration": "Calibration on TrustWorld test (ECE, Brier, AUROC, risk-coverage, before and "
     "after temperature scaling fitted on calib) and IDK (answerable / unanswerable items)",
