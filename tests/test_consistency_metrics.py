@@ -10,20 +10,22 @@ import numpy as np
 import numpy.typing as npt
 import pytest
 
+from mmtrust.metrics.answer_normalisation import (
+    normalise_answer,
+    normalise_closed_form,
+    soft_accuracy,
+    substring_accuracy,
+)
 from mmtrust.metrics.consistency import (
     ConsistencyGroup,
     consistency,
     exact_match_consistency,
     harmonic_mean,
     hmean,
-    normalise_answer,
-    normalise_closed_form,
     pairwise_similarities,
     score_groups,
     semantic_similarity,
-    soft_accuracy,
     ss_gt,
-    substring_accuracy,
     summarise_groups,
 )
 from mmtrust.metrics.embedding import (
