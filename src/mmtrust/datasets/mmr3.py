@@ -25,6 +25,7 @@ from inspect_ai.dataset import Sample
 
 from mmtrust.datasets.consistency import MASK_QUESTION, ConsistencyKind
 from mmtrust.datasets.images import image_file_content
+from mmtrust.datasets.json_text import parse_json_or_lines
 from mmtrust.datasets.schema import ItemMetadata, make_sample
 
 RESTYLING_QUESTION = "Please describe the place in the image in very-short answer."
@@ -47,12 +48,9 @@ def _read_records(source: Path) -> list[Any]:
     except FileNotFoundError:
         raise FileNotFoundError(f"no MM-R3 file at {source}") from None
     try:
-        parsed = json.loads(text)
-    except json.JSONDecodeError:
-        try:  # JSON lines
-            return [json.loads(line) for line in text.splitlines() if line.strip()]
-        except json.JSONDecodeError as error:
-            raise ValueError(f"{source} is neither JSON nor JSON lines: {error}") from None
+        parsed = parse_json_or_lines(text)
+    except json.JSONDecodeError as error:
+        raise ValueError(f"{source} is neither JSON nor JSON lines: {error}") from None
     if isinstance(parsed, dict):  # JSON lines holding a single record
         return [parsed]
     if not isinstance(parsed, list):

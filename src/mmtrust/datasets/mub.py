@@ -18,6 +18,7 @@ from typing import Any
 from inspect_ai.dataset import MemoryDataset, Sample
 
 from mmtrust.datasets.images import image_file_content
+from mmtrust.datasets.json_text import parse_json_or_lines
 from mmtrust.datasets.schema import ItemMetadata, make_sample
 from mmtrust.perturb.misleading import split_notes
 
@@ -34,16 +35,10 @@ def read_mub_records(path: Path) -> list[Any]:
     """The records of a MUB file: a JSON array, or (tolerated) JSON lines."""
     if not path.is_file():
         raise MubFormatError(f"MUB file not found: {path}")
-    text = path.read_text(encoding="utf-8")
     try:
-        data = json.loads(text)
-    except json.JSONDecodeError as array_error:
-        try:
-            data = [json.loads(line) for line in text.splitlines() if line.strip()]
-        except json.JSONDecodeError:
-            raise MubFormatError(
-                f"{path} is neither a JSON array nor JSON lines: {array_error}"
-            ) from array_error
+        data = parse_json_or_lines(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as error:
+        raise MubFormatError(f"{path} is neither a JSON array nor JSON lines: {error}") from error
     if not isinstance(data, list):
         raise MubFormatError(f"{path} must hold a JSON array of records, not {type(data).__name__}")
     return data
