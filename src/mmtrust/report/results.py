@@ -18,7 +18,7 @@ from mmtrust.report.calibration_results import TASK_NAME as CALIBRATION_TASK
 from mmtrust.report.calibration_results import calibration_run_fields
 from mmtrust.report.consistency_results import consistency_run_fields
 from mmtrust.report.idk_results import idk_run_fields
-from mmtrust.report.refusal_results import OVERSENSITIVITY_TASK, refusal_run_fields
+from mmtrust.report.refusal_results import refusal_run_fields
 from mmtrust.scoring.mub import outcome_from_score
 
 MISLEADING_SCORERS = {"explicit_misleading": "mub_explicit", "implicit_misleading": "mub_implicit"}
@@ -102,13 +102,9 @@ def _consistency_runs(log: EvalLog) -> list[Run]:
 
 
 def _refusal_runs(log: EvalLog) -> list[Run]:
-    return [
-        _run(log, _refusal_benchmark(name), name, n, m) for name, n, m in refusal_run_fields(log)
-    ]
-
-
-def _refusal_benchmark(task: str) -> str:
-    return "oversensitivity" if task.startswith(OVERSENSITIVITY_TASK) else "mossbench"
+    # the task's own metadata says which: "mossbench" or TrustWorld's "oversensitivity"
+    benchmark = str((log.eval.metadata or {}).get("benchmark", "mossbench"))
+    return [_run(log, benchmark, name, n, m) for name, n, m in refusal_run_fields(log)]
 
 
 def _idk_runs(log: EvalLog) -> list[Run]:
