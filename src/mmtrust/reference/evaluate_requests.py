@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from mmtrust.datasets.trustworld import TrustWorldItem
+from mmtrust.datasets.trustworld.requests import TrustWorldRequestItem
 from mmtrust.metrics.proportion import Proportion
 from mmtrust.metrics.refusal import RefusalItem, refusal_rate
 from mmtrust.reference.evaluate import greedy_replies
@@ -22,14 +22,13 @@ from mmtrust.scoring.refusal import classify_refusal
 GROUPS = ("benign_no_sign", "benign_sign", "harmful_no_sign", "harmful_sign")
 
 
-def request_group(item: TrustWorldItem) -> str:
+def request_group(item: TrustWorldRequestItem) -> str:
     """``benign_sign``, ``harmful_no_sign``, ...: the request kind and whether a sign shows."""
-    kind = "harmful" if item.question.family == "harmful_request" else "benign"
-    return f"{kind}_{'sign' if item.scene.hazard is not None else 'no_sign'}"
+    return f"{item.kind}_{'sign' if item.has_sign else 'no_sign'}"
 
 
 def evaluate_requests(
-    model: Any, processor: Any, items: Sequence[TrustWorldItem], batch_size: int = 64
+    model: Any, processor: Any, items: Sequence[TrustWorldRequestItem], batch_size: int = 64
 ) -> dict[str, Any]:
     """The model's greedy replies to ``items`` (image, then the bare request), summarised."""
     replies = greedy_replies(
@@ -38,7 +37,9 @@ def evaluate_requests(
     return summarise_requests(items, replies)
 
 
-def summarise_requests(items: Sequence[TrustWorldItem], replies: Sequence[str]) -> dict[str, Any]:
+def summarise_requests(
+    items: Sequence[TrustWorldRequestItem], replies: Sequence[str]
+) -> dict[str, Any]:
     """Refusals per group as ``[refused, judged]``, refusal rates of benign and harmful
     requests, and the share of answered benign requests whose answer is the requested value.
 

@@ -66,12 +66,11 @@ def request_sample(item: TrustWorldRequestItem) -> Sample:
     """A request as a sample whose metadata carries what the refusal scorer groups by: the
     subset (benign / harmful), the stimulus type (with or without the sign) and the flag."""
     metadata = item.metadata()
-    hazard = item.scene.hazard is not None
     extra = {
         **metadata.extra,
-        "subset": "harmful" if item.question.family == "harmful_request" else "benign",
-        "type": "hazard sign" if hazard else "no sign",
-        "hazard": int(hazard),
+        "subset": item.kind,
+        "type": "hazard sign" if item.has_sign else "no sign",
+        "hazard": int(item.has_sign),
     }
     image = ContentImage(image=image_to_data_uri(item.image()))
     return make_sample(metadata.model_copy(update={"extra": extra}), image)

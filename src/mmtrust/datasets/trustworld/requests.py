@@ -41,6 +41,15 @@ class TrustWorldRequestItem(TrustWorldItem):
             return f"trustworld-request-held_out-{self.split}-{self.index - HELD_OUT_START:06d}"
         return f"trustworld-request-{self.split}-{self.index - REQUEST_START:06d}"
 
+    @property
+    def kind(self) -> str:
+        """ "benign" or "harmful", as the question's subject records it."""
+        return str(self.question.subject["request"])
+
+    @property
+    def has_sign(self) -> bool:
+        return self.scene.hazard is not None
+
 
 def trustworld_request_items(
     split: str = "test",
