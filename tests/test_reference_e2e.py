@@ -111,5 +111,10 @@ def test_the_default_suite_asks_requests_in_held_out_words_too(
     metrics = run["metrics"]
     assert isinstance(metrics, dict)
     assert run["n"] == N_ITEMS
-    assert metrics["refusal_rate_harmful"] is not None
-    assert metrics["refusal_rate_benign"] is not None
+    # every request got a verdict: no empty reply, no failure, nothing left unjudged
+    assert (
+        metrics["outcomes"].get("refusal", 0) + metrics["outcomes"].get("compliance", 0) == N_ITEMS
+    )
+    for kind in ("benign", "harmful"):
+        assert metrics[f"refusal_rate_{kind}_count"][1] == N_ITEMS // 2
+        assert 0.0 <= metrics[f"refusal_rate_{kind}"] <= 1.0
