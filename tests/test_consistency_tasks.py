@@ -92,6 +92,7 @@ def test_failed_and_unparsed_variants_are_counted_not_scored(tmp_path: Path) -> 
         "groups_scored": 2,
         "groups_input_error": 1,
         "variants_failed": 1,
+        "variants_empty": 0,
         "variants_unparsed": 1,
         "rephraser_failures": 0,
     }
@@ -100,6 +101,24 @@ def test_failed_and_unparsed_variants_are_counted_not_scored(tmp_path: Path) -> 
     assert run.metrics["closed_accuracy"] == 1.0
     assert run.metrics["n_missing_answers"] == 1  # the failed variant; MUMBLE still replied
     assert len(scripted_model.REQUESTS) == 5  # the corrupt group is never sent
+
+
+def test_an_empty_reply_is_counted_apart_not_scored_as_a_different_answer(
+    tmp_path: Path,
+) -> None:
+    """The scripted model answers "SILENT" with nothing: that variant is neither an answer that
+    disagrees nor an unparsed one, and the other two still agree."""
+    groups = [_group("g1", ["What colour is g1?", "SILENT g1?", "Which colour has g1?"])]
+    task = consistency_rephrasing(n=1, prompt="bare")
+    task.dataset = MemoryDataset([make_sample(g, None) for g in groups])
+    (log,) = inspect_eval(task, model="scripted/test", log_dir=str(tmp_path), display="none")
+    (run,) = runs_from_log(log)
+    outcomes = run.metrics["outcomes"]
+    assert (outcomes["variants_empty"], outcomes["variants_unparsed"]) == (1, 0)
+    assert outcomes["variants_failed"] == 0
+    assert run.metrics["n_missing_answers"] == 1
+    assert run.metrics["closed_consistency"] == 1.0
+    assert run.metrics["consistency"] == 1.0
 
 
 @pytest.fixture(scope="module")

@@ -45,16 +45,23 @@ def consistency_run_fields(log: EvalLog) -> tuple[str, int, dict[str, Any]] | No
         "groups_scored": len(scored),
         "groups_input_error": sum(s.value == "input_error" for s in scores),
         "variants_failed": sum(e is not None for m in scored for e in m["errors"]),
+        "variants_empty": sum(sum(_empty_flags(m)) for m in scored),
         # an open answer (MM-R3's own data) has no option to extract: not "unparsed"
         "variants_unparsed": sum(
-            a is None and e is None
+            a is None and e is None and not empty
             for m in scored
             if m.get("closed_form", True)
-            for a, e in zip(m["answers"], m["errors"], strict=True)
+            for a, e, empty in zip(m["answers"], m["errors"], _empty_flags(m), strict=True)
         ),
         "rephraser_failures": sum(bool(m.get("rephraser_error")) for m in scored),
     }
     return f"consistency_{kind}", len(scores), metrics
+
+
+def _empty_flags(metadata: dict[str, Any]) -> list[bool]:
+    """Which variants got an empty reply (logs written before empty replies were told apart
+    have no such list: none of theirs is known to be empty)."""
+    return list(metadata.get("empty") or [False] * len(metadata["answers"]))
 
 
 def _closed_form(scored: list[dict[str, Any]]) -> dict[str, Any]:

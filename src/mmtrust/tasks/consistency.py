@@ -192,6 +192,9 @@ async def _ask(
     output = await generate_or_failure(model, [message])
     if isinstance(output, str):
         return {**record, "error": output}
+    if not output.completion.strip():
+        # nothing to compare: left out of every answer and pair, counted as empty
+        return {**record, "reply": None, "answer": None, "empty": True}
     extracted = extract_answer(output.completion, item)
     return {**record, "reply": output.completion, "answer": extracted.answer}
 
@@ -227,6 +230,7 @@ def variant_answers() -> Scorer:
                 "answers": answered,
                 "labels": [r["label"] for r in replies],
                 "errors": [r.get("error") for r in replies],
+                "empty": [bool(r.get("empty")) for r in replies],
                 "category": item.category,
             },
         )
