@@ -27,6 +27,7 @@ from mmtrust.mitigation.consistency_adaptation import (
     cluster_answers,
     clustering_keys,
     installed_head,
+    nonempty_clusters,
     pairwise_term,
     pseudo_label_index,
     pseudo_label_nll,
@@ -74,6 +75,14 @@ def test_near_identical_replies_cluster_together() -> None:
 def test_clustering_uses_extracted_answers_else_the_reply() -> None:
     replies = ["shape: X. Answer: A", "the answer is A", "I cannot tell"]
     assert clustering_keys(replies, ["A", "A", None]) == ["A", "A", "I cannot tell"]
+
+
+def test_empty_replies_join_no_cluster_and_cannot_become_the_label() -> None:
+    """Three empty replies outnumber two agreeing ones, yet the label is a real reply."""
+    replies = ["", "A", " ", "A", "\n"]
+    clusters = nonempty_clusters(replies, [None, "A", None, "A", None], 0.85)
+    assert clusters == [[1, 3]]
+    assert nonempty_clusters(["", "  "], [None, None], 0.85) == []
 
 
 def test_no_answers_have_no_pseudo_label() -> None:

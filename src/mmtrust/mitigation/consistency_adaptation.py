@@ -401,7 +401,9 @@ class GroupAdaptation:
     answers_before: list[str | None]
     """Read by the caller's answer reader (the raw replies where none was given)."""
     clusters: list[list[int]]
-    pseudo_label_index: int
+    """Indices of the non-empty replies, grouped; an empty reply is in no cluster."""
+    pseudo_label_index: int | None
+    """None when every reply was empty: there is nothing to learn from, and no adaptation."""
     pseudo_label: str
     """The full reply of the pseudo-label's variant: the text the model is trained towards."""
     losses: list[StepLoss]
@@ -431,14 +433,16 @@ def adapt_and_answer(
     try:
         replies = generate_replies(model, processor, group_variants, settings.max_new_tokens)
         answers = [read(reply) for reply in replies]
-        clusters = cluster_answers(clustering_keys(replies, answers), settings.threshold)
+        clusters = nonempty_clusters(replies, answers, settings.threshold)
+        if not clusters:  # every reply empty: training would teach the model to stop at once
+            return GroupAdaptation(replies, answers, [], None, "", [], replies, answers)
         label_index = max(clusters, key=len)[0]
-        head = model.get_output_embeddings()
-        answer_ids = answer_token_ids(processor, replies[label_index]).to(head.weight.device)
-        if answer_ids.numel() == 0 or settings.steps == 0:  # nothing to learn from
+        if settings.steps == 0:
             return GroupAdaptation(
                 replies, answers, clusters, label_index, replies[label_index], [], replies, answers
             )
+        head = model.get_output_embeddings()
+        answer_ids = answer_token_ids(processor, replies[label_index]).to(head.weight.device)
         features = answer_features(model, processor, group_variants, answer_ids)
         weight, bias, losses = train_head(head.weight, head.bias, features, answer_ids, settings)
         with installed_head(model, weight, bias):
@@ -455,6 +459,16 @@ def adapt_and_answer(
         after,
         [read(reply) for reply in after],
     )
+
+
+def nonempty_clusters(
+    replies: Sequence[str], answers: Sequence[str | None], threshold: float
+) -> list[list[int]]:
+    """``cluster_answers`` over the non-empty replies, with indices into ``replies``: empty
+    replies would otherwise form a cluster of their own and could become the label."""
+    kept = [i for i, reply in enumerate(replies) if reply.strip()]
+    keys = clustering_keys([replies[i] for i in kept], [answers[i] for i in kept])
+    return [[kept[i] for i in cluster] for cluster in cluster_answers(keys, threshold)]
 
 
 def _raw_reply(reply: str) -> str | None:

@@ -163,6 +163,8 @@ def _reader(item: ItemMetadata) -> AnswerReader:
 
 def _pseudo_label_answer(record: GroupRecord) -> str | None:
     adaptation = record.adaptation
+    if adaptation.pseudo_label_index is None:
+        return None
     return adaptation.answers_before[adaptation.pseudo_label_index]
 
 
