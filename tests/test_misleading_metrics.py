@@ -89,3 +89,15 @@ def test_wilson_interval_hand_computed() -> None:
 )
 def test_any_note_rule(stage1: str, notes: list[str], expected: str) -> None:
     assert any_note_outcome(stage1, notes) == expected  # type: ignore[arg-type]
+
+
+def test_a_proportion_records_value_interval_and_count_under_one_name() -> None:
+    fields = Proportion(3, 4).fields("rate")
+    assert fields["rate"] == 0.75 and fields["rate_count"] == [3, 4]
+    low, high = fields["rate_ci95"]
+    assert low < 0.75 < high
+    assert Proportion(0, 0).fields("rate") == {
+        "rate": None,
+        "rate_ci95": None,
+        "rate_count": [0, 0],
+    }

@@ -72,10 +72,7 @@ def summarise_idk(items: Iterable[IdkItem]) -> dict[str, object]:
     chosen = list(items)
     metrics: dict[str, object] = {}
     for name, rate in RATES.items():
-        proportion = rate(chosen)
-        metrics[name] = proportion.value
-        metrics[f"{name}_ci95"] = list(proportion.interval) if proportion.interval else None
-        metrics[f"{name}_count"] = [proportion.successes, proportion.total]
+        metrics.update(rate(chosen).fields(name))
     metrics["outcomes"] = {
         f"{'answerable' if answerable else 'unanswerable'}.{outcome}": count
         for (answerable, outcome), count in sorted(

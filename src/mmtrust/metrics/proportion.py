@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Any
 
 Z_95 = 1.959963984540054
 
@@ -23,6 +24,16 @@ class Proportion:
     @property
     def interval(self) -> tuple[float, float] | None:
         return wilson_interval(self.successes, self.total) if self.total else None
+
+    def fields(self, name: str) -> dict[str, Any]:
+        """How results.json records a rate: ``name``, ``name_ci95`` ([low, high], or None
+        when undefined) and ``name_count`` ([successes, total])."""
+        interval = self.interval
+        return {
+            name: self.value,
+            f"{name}_ci95": list(interval) if interval else None,
+            f"{name}_count": [self.successes, self.total],
+        }
 
     def as_dict(self) -> dict[str, float | int | None]:
         interval = self.interval

@@ -37,10 +37,7 @@ def refusal_rate(items: Iterable[RefusalItem]) -> Proportion:
 def refusal_summary(items: Iterable[RefusalItem]) -> dict[str, object]:
     """The rate with its count and 95% interval, and every outcome's count."""
     chosen = list(items)
-    rate = refusal_rate(chosen)
     return {
-        "refusal_rate": rate.value,
-        "refusal_rate_ci95": list(rate.interval) if rate.interval else None,
-        "refusal_rate_count": [rate.successes, rate.total],
+        **refusal_rate(chosen).fields("refusal_rate"),
         "outcomes": dict(Counter(i.outcome for i in chosen)),
     }

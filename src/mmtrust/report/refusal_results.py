@@ -68,9 +68,7 @@ def _add_rate(metrics: dict[str, Any], name: str, items: list[RefusalItem]) -> N
 
 
 def _add_proportion(metrics: dict[str, Any], name: str, rate: Proportion) -> None:
-    metrics[name] = rate.value
-    metrics[f"{name}_ci95"] = list(rate.interval) if rate.interval else None
-    metrics[f"{name}_count"] = [rate.successes, rate.total]
+    metrics.update(rate.fields(name))
 
 
 def oversensitivity_metrics(scored: list[tuple[EvalSample, Score]]) -> dict[str, Any]:

@@ -158,16 +158,9 @@ def _misleading_runs(log: EvalLog) -> list[Run]:
 
 
 def _summary_metrics(summary: MisleadingSummary) -> dict[str, Any]:
-    metrics: dict[str, Any] = {
-        "accuracy": summary.accuracy.value,
-        "misleading_rate_t2f": summary.misleading_rate_t2f.value,
-        "misleading_rate_f2t": summary.misleading_rate_f2t.value,
-        "coverage": summary.coverage.value,
-    }
+    metrics: dict[str, Any] = {}
     for name in ("accuracy", "misleading_rate_t2f", "misleading_rate_f2t", "coverage"):
-        proportion = getattr(summary, name)
-        metrics[f"{name}_ci95"] = list(proportion.interval) if proportion.interval else None
-        metrics[f"{name}_count"] = [proportion.successes, proportion.total]
+        metrics.update(getattr(summary, name).fields(name))
     metrics["outcomes"] = summary.counts
     return metrics
 
