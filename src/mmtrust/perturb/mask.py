@@ -170,19 +170,11 @@ def _draw_mask(draw: ImageDraw.ImageDraw, bounds: Box, spec: MaskSpec) -> None:
         draw.rectangle(bounds, fill=spec.colour, outline=spec.outline, width=spec.line_width)
 
 
-def _find_object(scene: Scene, object_id: int) -> SceneObject:
-    for obj in scene.objects:
-        if obj.object_id == object_id:
-            return obj
-    known = [o.object_id for o in scene.objects]
-    raise ValueError(f"Scene {scene.scene_id} has no object {object_id}; its objects: {known}.")
-
-
 def mask_object(
     scene: Scene, object_id: int, spec: MaskSpec, image_size: int = DEFAULT_IMAGE_SIZE
 ) -> Image.Image:
     """The rendered ``scene`` with object ``object_id`` hidden under the mask ``spec``."""
-    obj = _find_object(scene, object_id)
+    obj = scene.object(object_id)
     image = render_scene(scene, image_size)
     _draw_mask(ImageDraw.Draw(image), mask_bounds(obj, scene.grid, spec.shape, image_size), spec)
     return image

@@ -240,7 +240,4 @@ def _subject_object(scene: Scene, question: Question, index: int) -> SceneObject
         raise ValueError(
             f"A {question.family!r} question's subject lacks object {index}: {question.subject}."
         )
-    for obj in scene.objects:
-        if obj.object_id == ids[index]:
-            return obj
-    raise ValueError(f"Scene {scene.scene_id} has no object {ids[index]!r} (question subject).")
+    return scene.object(ids[index])

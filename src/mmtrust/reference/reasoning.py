@@ -112,5 +112,4 @@ def _requested_value(item: TrustWorldItem) -> str:
 def _object(scene: Scene, subject: dict[str, object], index: int = 0) -> SceneObject:
     ids = subject["object_ids"]
     assert isinstance(ids, list)
-    wanted = ids[index]
-    return next(o for o in scene.objects if o.object_id == wanted)
+    return scene.object(ids[index])

@@ -38,7 +38,8 @@ class ExtractedAnswer:
         return self.answer is not None
 
 
-_DECORATION = " \t\n\r*_`\"'“”‘’.,;:!?()[]{}<>"
+DECORATION = " \t\n\r*_`\"'“”‘’.,;:!?()[]{}<>"
+"""Characters around an answer that say nothing about it (markdown, quotes, punctuation)."""
 _ANSWER_PHRASE = re.compile(
     r"\b(?:answer|option|choice)\s*(?:is|would be|should be|:|=)?\s*[:\-]?\s*"
     r"[\(\[\"'*]*([A-Z])\b(?![\'’]\w)",
@@ -62,7 +63,7 @@ def extract_option(reply: str, options: dict[str, str]) -> ExtractedAnswer:
     if not text:
         return ExtractedAnswer(None, "unparseable", "empty reply")
 
-    bare = text.strip(_DECORATION)
+    bare = text.strip(DECORATION)
     if len(bare) == 1 and bare.isalpha() and bare.isupper():
         if bare in letters:
             return ExtractedAnswer(bare, "lone_letter")
@@ -115,3 +116,14 @@ def extract_yes_no(reply: str) -> ExtractedAnswer:
         return ExtractedAnswer(words.pop().capitalize(), "yes_no")
     detail = "says both yes and no" if words else "says neither yes nor no"
     return ExtractedAnswer(None, "unparseable", detail)
+
+
+AnswerOutcome = Literal["correct", "wrong", "unparseable"]
+
+
+def answer_outcome(answer: str | None, item: ItemMetadata) -> AnswerOutcome:
+    """An extracted answer against the item's gold; no answer read is its own outcome, never
+    a wrong answer."""
+    if answer is None:
+        return "unparseable"
+    return "correct" if answer == item.answer else "wrong"

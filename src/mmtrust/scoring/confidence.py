@@ -35,10 +35,9 @@ from typing import Literal
 from inspect_ai.model import Logprob
 
 from mmtrust.datasets.schema import ItemMetadata
+from mmtrust.scoring.answer import DECORATION
 
 ConfidenceSource = Literal["logprobs", "verbalised", "none"]
-
-_DECORATION = " \t\n\r*_`\"'“”‘’.,;:!?()[]{}<>"
 
 
 @dataclass(frozen=True)
@@ -78,7 +77,7 @@ def token_option(token: str, item: ItemMetadata) -> str | None:
     option A), yes/no, its whole text, or a prefix of two or more characters of its text
     (a word split into several tokens starts with its first token).
     """
-    bare = token.strip(_DECORATION)
+    bare = token.strip(DECORATION)
     if not bare:
         return None
     if item.question_type == "yn":

@@ -31,7 +31,7 @@ from mmtrust.calibration.artifact import CalibrationArtifact
 from mmtrust.calibration.prompts import ConfidenceMode, PromptStyle, calibration_prompt
 from mmtrust.datasets.registry import load_dataset
 from mmtrust.datasets.schema import ItemMetadata
-from mmtrust.scoring.answer import extract_answer
+from mmtrust.scoring.answer import answer_outcome, extract_answer
 from mmtrust.scoring.confidence import (
     answer_options,
     logprob_confidence,
@@ -242,7 +242,7 @@ def calibrated_answer(mode: ConfidenceMode = "logprobs") -> Scorer:
             )
         options = base["options"]
         return Score(
-            value="correct" if extracted.answer == item.answer else "wrong",
+            value=answer_outcome(extracted.answer, item),
             answer=extracted.answer,
             explanation=found.detail or reply,
             metadata={

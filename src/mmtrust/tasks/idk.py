@@ -29,6 +29,7 @@ from mmtrust.datasets.idk import load_newsvqa, trustworld_idk_dataset
 from mmtrust.datasets.schema import ItemMetadata
 from mmtrust.metrics.idk import IdkOutcome
 from mmtrust.scoring.abstention import ABSTAIN_OPTION_TEXT, read_reply
+from mmtrust.scoring.answer import answer_outcome
 from mmtrust.tasks.content import first_image, generate_or_failure, image_and_text
 
 IDK_TASK_VERSION = 1
@@ -159,10 +160,8 @@ async def _ask(
     outcome: IdkOutcome
     if reading.abstained:
         outcome = "idk"
-    elif reading.answer is None or reading.answer.answer is None:
-        outcome = "unparseable"
     else:
-        outcome = "correct" if reading.answer.answer == item.answer else "wrong"
+        outcome = answer_outcome(reading.answer.answer if reading.answer else None, item)
     return {
         "prompt": prompt,
         "reply": reply,

@@ -36,7 +36,7 @@ from mmtrust.perturb.misleading import (
     split_notes,
 )
 from mmtrust.perturb.note_generator import note_request
-from mmtrust.scoring.answer import extract_answer
+from mmtrust.scoring.answer import answer_outcome, extract_answer
 from mmtrust.scoring.misleading_record import (
     STORE_KEY,
     MisleadingMode,
@@ -195,11 +195,7 @@ async def _ask(
     if isinstance(output, str):
         return reply.model_copy(update={"outcome": "model_error", "error": output})
     extracted = extract_answer(output.completion, item)
-    outcome: StageOutcome
-    if extracted.answer is None:
-        outcome = "unparseable"
-    else:
-        outcome = "correct" if extracted.answer == item.answer else "wrong"
+    outcome: StageOutcome = answer_outcome(extracted.answer, item)
     return reply.model_copy(
         update={
             "reply": output.completion,

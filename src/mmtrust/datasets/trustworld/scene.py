@@ -111,6 +111,16 @@ class Scene:
             graph["hazard"] = {"row": self.hazard.row, "col": self.hazard.col}
         return graph
 
+    def object(self, object_id: object) -> SceneObject:
+        """The object with ``object_id``; a ValueError names the scene and its objects."""
+        for obj in self.objects:
+            if obj.object_id == object_id:
+                return obj
+        known = [o.object_id for o in self.objects]
+        raise ValueError(
+            f"Scene {self.scene_id} has no object {object_id!r}; its objects: {known}."
+        )
+
     def objects_with(
         self, *, shape: str | None = None, colour: str | None = None
     ) -> list[SceneObject]:
