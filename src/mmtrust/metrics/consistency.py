@@ -73,6 +73,22 @@ def exact_match_consistency(answers: Sequence[str | None]) -> float | None:
     return same / (n * (n - 1) // 2)
 
 
+def closed_form_group_scores(
+    groups: Sequence[tuple[str, Sequence[str | None]]],
+) -> tuple[list[float], list[float]]:
+    """Per (gold, extracted answers) group: the exact-match consistency of groups with a pair
+    of answers, and the share of read answers equal to gold of groups with one. An unread
+    answer (None) is left out of both, never counted as wrong or as disagreeing."""
+    consistencies = [
+        value for _, answers in groups if (value := exact_match_consistency(answers)) is not None
+    ]
+    read = [(gold, [a for a in answers if a is not None]) for gold, answers in groups]
+    accuracies = [
+        sum(a == gold for a in answers) / len(answers) for gold, answers in read if answers
+    ]
+    return consistencies, accuracies
+
+
 def _unit_rows(vectors: npt.ArrayLike, name: str) -> FloatArray:
     """Rows scaled to unit length, so dot products are cosine similarities (embedders need not
     normalise); a non-2-D array, a non-finite value or a zero row is an error."""

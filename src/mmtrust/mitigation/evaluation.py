@@ -14,7 +14,7 @@ import torch
 from inspect_ai.dataset import Sample
 
 from mmtrust.datasets.schema import ItemMetadata
-from mmtrust.metrics.consistency import exact_match_consistency
+from mmtrust.metrics.consistency import closed_form_group_scores
 from mmtrust.mitigation.consistency_adaptation import (
     AdaptationSettings,
     AnswerReader,
@@ -170,11 +170,7 @@ def _pseudo_label_answer(record: GroupRecord) -> str | None:
 
 def summarise_phase(groups: Sequence[tuple[str, Sequence[str | None]]]) -> PhaseSummary:
     """Consistency and accuracy over (gold, extracted answers) groups (see ``PhaseSummary``)."""
-    consistencies = [
-        value for _, answers in groups if (value := exact_match_consistency(answers)) is not None
-    ]
-    read = [(gold, [a for a in answers if a is not None]) for gold, answers in groups]
-    shares = [sum(a == gold for a in answers) / len(answers) for gold, answers in read if answers]
+    consistencies, shares = closed_form_group_scores(groups)
     return PhaseSummary(
         consistency=_mean(consistencies),
         accuracy=_mean(shares),

@@ -11,7 +11,7 @@ from inspect_ai.log import EvalLog
 
 from mmtrust.metrics.consistency import (
     ConsistencyGroup,
-    exact_match_consistency,
+    closed_form_group_scores,
     summarise_groups,
 )
 from mmtrust.metrics.embedding import SentenceEmbedder
@@ -67,15 +67,11 @@ def _empty_flags(metadata: dict[str, Any]) -> list[bool]:
 def _closed_form(scored: list[dict[str, Any]]) -> dict[str, Any]:
     """Accuracy and exact-match consistency of the extracted answers (item means), and the
     accuracy of each variant (original, each rephrasing, style or mask)."""
-    accuracies, agreements = [], []
+    agreements, accuracies = closed_form_group_scores(
+        [(metadata["gold"], metadata["answers"]) for metadata in scored]
+    )
     by_variant: dict[str, list[bool]] = defaultdict(list)
     for metadata in scored:
-        answers = [a for a in metadata["answers"] if a is not None]
-        if answers:
-            accuracies.append(fmean(a == metadata["gold"] for a in answers))
-        agreement = exact_match_consistency(metadata["answers"])
-        if agreement is not None:
-            agreements.append(agreement)
         for label, answer in zip(metadata["labels"], metadata["answers"], strict=True):
             if answer is not None:
                 by_variant[label].append(answer == metadata["gold"])
