@@ -53,6 +53,7 @@ from PIL import Image
 from rapidfuzz.distance import Levenshtein
 
 from mmtrust.reference.data import chat_messages
+from mmtrust.reference.evaluate import greedy_replies
 
 PairwiseTerm = Literal["cross_entropy", "divergence"]
 Request = tuple[Image.Image, str]
@@ -188,28 +189,11 @@ def adaptation_loss(
 def generate_replies(
     model: Any, processor: Any, requests: Sequence[Request], max_new_tokens: int
 ) -> list[str]:
-    """Greedy replies to (image, prompt) pairs in one left-padded batch, special tokens
-    stripped (the toolkit's way of asking: ``reference.evaluate.greedy_replies``), on the
-    model's device."""
-    if not requests:
-        return []
-    tokenizer = processor.tokenizer
-    texts = [render_prompt(processor, prompt) for _, prompt in requests]
-    side = tokenizer.padding_side
-    tokenizer.padding_side = "left"  # every row must end where its generation starts
-    try:
-        batch = processor(
-            images=[image for image, _ in requests], text=texts, padding=True, return_tensors="pt"
-        )
-    finally:
-        tokenizer.padding_side = side
-    inputs = _on_model(batch, model)
-    with torch.no_grad():
-        generated = model.generate(**inputs, max_new_tokens=max_new_tokens, do_sample=False)
-    new_tokens = generated[:, inputs["input_ids"].shape[1] :]
-    return [
-        str(text).strip() for text in tokenizer.batch_decode(new_tokens, skip_special_tokens=True)
-    ]
+    """Greedy replies to a group's (image, prompt) pairs in one batch, asked as the toolkit
+    asks (``reference.evaluate.greedy_replies``)."""
+    return greedy_replies(
+        model, processor, requests, batch_size=max(1, len(requests)), max_new_tokens=max_new_tokens
+    )
 
 
 def render_prompt(processor: Any, prompt: str) -> str:

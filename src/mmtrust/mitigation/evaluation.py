@@ -10,7 +10,6 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-import torch
 from inspect_ai.dataset import Sample
 
 from mmtrust.datasets.schema import ItemMetadata
@@ -107,13 +106,18 @@ def evaluate_adaptation(
     ``device``: default CUDA when available, else CPU. ``on_group(done, total)`` reports
     progress.
     """
-    from transformers import AutoModelForImageTextToText, AutoProcessor
+    from mmtrust.models.loading import load_vision_language_model, resolve_device, resolve_dtype
 
     settings = settings or AdaptationSettings()
     started = time.monotonic()
-    processor = AutoProcessor.from_pretrained(model_dir)
-    model = AutoModelForImageTextToText.from_pretrained(model_dir)
-    model.to(device or ("cuda" if torch.cuda.is_available() else "cpu")).eval()
+    # the toolkit's loader: its checks, left padding and pad-token fallback, as hf-vlm has
+    loaded = load_vision_language_model(
+        Path(model_dir),
+        device=resolve_device(device or "auto"),
+        dtype=resolve_dtype("auto"),
+        trust_remote_code=False,
+    )
+    model, processor = loaded.model, loaded.processor
     load_s = time.monotonic() - started
     records: list[GroupRecord] = []
     skipped = 0

@@ -124,29 +124,38 @@ def greedy_replies(
     processor: Any,
     requests: Sequence[tuple[Image.Image, str]],
     batch_size: int = 64,
+    max_new_tokens: int = REPLY_TOKENS,
 ) -> list[str]:
     """Greedy replies to (image, prompt) pairs, asked as the toolkit asks: chat template with
-    the generation prompt, left-padded batches, special tokens stripped from the reply."""
+    the generation prompt, left-padded batches on the model's device, special tokens stripped
+    from the reply."""
     was_training = model.training
     model.eval()
+    tokenizer = processor.tokenizer
+    side = tokenizer.padding_side
     replies: list[str] = []
-    for start in range(0, len(requests), batch_size):
-        chunk = requests[start : start + batch_size]
-        texts = [
-            processor.apply_chat_template(chat_messages(prompt), add_generation_prompt=True)
-            for _, prompt in chunk
-        ]
-        batch = processor(
-            images=[image for image, _ in chunk], text=texts, padding=True, return_tensors="pt"
-        )
-        with torch.no_grad():
-            generated = model.generate(**batch, max_new_tokens=REPLY_TOKENS, do_sample=False)
-        new_tokens = generated[:, batch["input_ids"].shape[1] :]
-        replies += [
-            text.strip()
-            for text in processor.tokenizer.batch_decode(new_tokens, skip_special_tokens=True)
-        ]
-    model.train(was_training)
+    try:
+        tokenizer.padding_side = "left"  # every row must end where its generation starts
+        for start in range(0, len(requests), batch_size):
+            chunk = requests[start : start + batch_size]
+            texts = [
+                processor.apply_chat_template(chat_messages(prompt), add_generation_prompt=True)
+                for _, prompt in chunk
+            ]
+            batch = processor(
+                images=[image for image, _ in chunk], text=texts, padding=True, return_tensors="pt"
+            ).to(model.device)
+            batch = batch.to(model.dtype)  # floating tensors (pixels) only
+            with torch.no_grad():
+                generated = model.generate(**batch, max_new_tokens=max_new_tokens, do_sample=False)
+            new_tokens = generated[:, batch["input_ids"].shape[1] :]
+            replies += [
+                text.strip()
+                for text in tokenizer.batch_decode(new_tokens, skip_special_tokens=True)
+            ]
+    finally:
+        tokenizer.padding_side = side
+        model.train(was_training)
     return replies
 
 
