@@ -67,7 +67,7 @@ from mmtrust.calibration.paraphrase import (
     clean_lead,
     lead_key,
 )
-from mmtrust.report.results import runs_from_log
+from mmtrust.report.calibration_results import calibration_run_fields
 from mmtrust.tasks.calibration import calibration
 
 SEED_LEADS = ("The answer might be", "The answer must be")
@@ -224,19 +224,20 @@ def score_from_log(lead: str, log: EvalLog) -> ScoredLead:
     if log.status != "success":
         failure = f"run {log.status}: {log.error.message if log.error else 'no error message'}"
         return ScoredLead(lead, None, None, None, 0, error=failure, log=location)
-    runs = [run for run in runs_from_log(log) if run.details.get("benchmark") == "calibration"]
-    if not runs:
+    # the calibration builder alone: the other benchmarks' builders have nothing to read here
+    fields = calibration_run_fields(log)
+    if fields is None:
         return ScoredLead(lead, None, None, None, 0, error="no scored items", log=location)
-    run = runs[0]
-    accuracy = _number(run.metrics.get("accuracy"))
-    ece = _number(run.metrics.get("ece"))
-    coverage = _number(run.metrics.get("coverage"))
+    n, metrics, _ = fields
+    accuracy = _number(metrics.get("accuracy"))
+    ece = _number(metrics.get("ece"))
+    coverage = _number(metrics.get("coverage"))
     error: str | None = None
     if accuracy is None:
         error = "no answered items"
     elif ece is None:
         error = "no confidences (no ECE)"
-    return ScoredLead(lead, accuracy, ece, coverage, run.n, error=error, log=location)
+    return ScoredLead(lead, accuracy, ece, coverage, n, error=error, log=location)
 
 
 def _number(value: Any) -> float | None:
