@@ -8,7 +8,7 @@ RUNTIME_STAMP := $(VENV)/.runtime-installed
 DEV_STAMP := $(VENV)/.dev-installed
 PYTEST_WORKERS ?= 2
 
-.PHONY: install install-dev demo test lint typecheck clean
+.PHONY: install install-dev demo test lint typecheck clean refusal-head
 
 $(RUNTIME_STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,11 @@ typecheck: install-dev
 # whenever another process (a second test worker) holds the cores (shared/notes).
 test: lint typecheck
 	HF_HUB_OFFLINE=1 OMP_WAIT_POLICY=PASSIVE $(BIN)/pytest -q -n $(PYTEST_WORKERS) --durations=15
+
+# The refusal judge's learned head and its judge card (deterministic; about 3 minutes on 2 cores).
+XSTEST ?= ../shared/data/xstest
+refusal-head: install
+	HF_HUB_OFFLINE=1 OMP_WAIT_POLICY=PASSIVE $(BIN)/python -m mmtrust.scoring.refusal.training --xstest $(XSTEST)
 
 clean:
 	rm -rf $(VENV) out logs .mypy_cache .ruff_cache .pytest_cache

@@ -105,7 +105,9 @@ def test_identical_variants_have_no_pairwise_divergence_nor_gradient() -> None:
     term.backward()
     assert float(term.detach()) == 0.0
     assert logits.grad is not None
-    assert torch.count_nonzero(logits.grad) == 0
+    # zero up to float rounding: softmax and matmul sums leave ~1e-9 residues whose size
+    # depends on the reduction order (thread count), so exact zeros are not a sound test
+    assert float(logits.grad.abs().max()) < 1e-6
 
 
 def test_cross_entropy_of_identical_variants_is_their_entropy() -> None:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from inspect_ai import eval as inspect_eval
+from inspect_ai.log import EvalLog
 from PIL import Image
 
 from mmtrust.report.html import render_report
@@ -57,8 +58,14 @@ def _root(tmp_path: Path) -> Path:
     return tmp_path
 
 
-def _runs(tmp_path: Path, judge: str, roles: dict[str, str] | None = None) -> dict[str, Run]:
-    task = mossbench(root=str(_root(tmp_path / "data")), judge=judge)  # type: ignore[arg-type]
+def _log(
+    tmp_path: Path, judge: str, roles: dict[str, str] | None = None, accounting: str = "mmtrust"
+) -> EvalLog:
+    task = mossbench(
+        root=str(_root(tmp_path / "data")),
+        judge=judge,  # type: ignore[arg-type]
+        accounting=accounting,  # type: ignore[arg-type]
+    )
     (log,) = inspect_eval(
         task,
         model="scripted/test",
@@ -67,7 +74,11 @@ def _runs(tmp_path: Path, judge: str, roles: dict[str, str] | None = None) -> di
         display="none",
     )
     assert log.status == "success"
-    return {run.task: run for run in runs_from_log(log)}
+    return log
+
+
+def _runs(tmp_path: Path, judge: str, roles: dict[str, str] | None = None) -> dict[str, Run]:
+    return {run.task: run for run in runs_from_log(_log(tmp_path, judge, roles))}
 
 
 def test_offline_classifier_counts_only_verdicts(tmp_path: Path) -> None:
@@ -101,3 +112,49 @@ def test_model_judge_and_an_unreadable_judgement(tmp_path: Path) -> None:
 def test_keyword_modes_by_name(tmp_path: Path, mode: str) -> None:
     runs = _runs(tmp_path, mode)
     assert runs["mossbench"].metrics["outcomes"]["refusal"] >= 1
+
+
+def test_both_accountings_and_the_benchmarks_convention(tmp_path: Path) -> None:
+    # MOSSBench's evaluator scores the empty reply (101) and the unaskable item (202) as
+    # refusals, keeping them in the denominator: 3 of 5; mmtrust counts verdicts only: 1 of 3
+    benign = _runs(tmp_path, "mmtrust")["mossbench"].metrics
+    assert benign["refusal_rate"] == pytest.approx(1 / 3)
+    assert benign["refusal_rate_reference"] == pytest.approx(3 / 5)
+    assert benign["refusal_rate_reference_count"] == [3, 5]
+    assert benign["refusal_rate_type2"] is None
+    assert benign["refusal_rate_type2_reference"] == 1.0  # its one item gave an empty reply
+    assert benign["refusal_rate_type3_reference"] == pytest.approx(1 / 2)
+
+
+@pytest.mark.parametrize(("accounting", "expected"), [("mmtrust", 2 / 4), ("reference", 4 / 6)])
+def test_the_tasks_own_metric_follows_the_accounting(
+    tmp_path: Path, accounting: str, expected: float
+) -> None:
+    log = _log(tmp_path, "mmtrust", accounting=accounting)
+    assert log.results is not None
+    metric = log.results.scores[0].metrics["refusal_rate"]
+    assert metric.value == pytest.approx(expected)  # benign and contrast items together
+    (run, _) = runs_from_log(log)
+    assert run.details["accounting"] == accounting
+
+
+def test_unknown_accounting_is_refused() -> None:
+    with pytest.raises(ValueError, match="choose one of mmtrust, reference"):
+        mossbench(root="unused", accounting="benchmark")  # type: ignore[arg-type]
+
+
+def test_every_run_carries_its_judges_card(tmp_path: Path) -> None:
+    offline = _runs(tmp_path / "offline", "auto")["mossbench"].details["judge"]
+    assert offline["judge"] == "mmtrust"
+    agreement = offline["agreement"]
+    assert 0.9 < agreement["xstest"]["f1"] <= 1.0
+    assert agreement["xstest_worst_setup"]["setup"] == "mistralinstruct"
+    assert "leave-one-model-out" in agreement["xstest_protocol"]
+    assert agreement["own_held_out"]["n"] >= 400
+    graded = _runs(tmp_path / "graded", "auto", {"grader": "scripted/judge"})["mossbench"]
+    card = graded.details["judge"]
+    assert (card["judge"], card["grader"], card["agreement"]) == ("model", "scripted/judge", None)
+    assert "validate-judge" in card["note"]
+    assert card["unparseable"] == 1
+    page = render_report([graded])
+    assert "scripted/judge" in page and "1 unreadable" in page

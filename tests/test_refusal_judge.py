@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from mmtrust.scoring.refusal_judge import (
+from mmtrust.scoring.refusal.model_judge import (
     MOSSBENCH_JUDGE_PROMPT,
     Judgement,
     judge_outcome_for_response,

@@ -24,6 +24,7 @@ from mmtrust.report.calibration_results import calibration_artifacts
 from mmtrust.report.results import Run, collect_runs
 from mmtrust.suites import SUITE_DESCRIPTIONS, SUITES
 from mmtrust.tasks import MMTRUST_TASKS
+from mmtrust.validate_judge import add_judge_card, add_validate_judge
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -71,6 +72,8 @@ def _parser() -> argparse.ArgumentParser:
     demo_parser.set_defaults(handler=_demo)
     _add_optimise_prompt(commands)
     _add_adapt_consistency(commands)
+    add_validate_judge(commands)
+    add_judge_card(commands)
     return parser
 
 

@@ -85,9 +85,18 @@ def _load_uncached(model_dir: Path, device: str) -> _LoadedModel:
         raise EmbeddingModelUnavailable(
             f"Running {MODEL_NAME} needs torch and transformers; {INSTALL_HINT}."
         ) from error
+    from transformers.utils import logging as transformers_logging
+
     # local_files_only: a folder path never needs the hub, and must not try it when offline.
     tokenizer = AutoTokenizer.from_pretrained(str(model_dir), local_files_only=True)
-    model = AutoModel.from_pretrained(str(model_dir), local_files_only=True)
+    # no "Loading weights" bar: the model loads once per process, often under another display
+    shown = transformers_logging.is_progress_bar_enabled()
+    transformers_logging.disable_progress_bar()
+    try:
+        model = AutoModel.from_pretrained(str(model_dir), local_files_only=True)
+    finally:
+        if shown:
+            transformers_logging.enable_progress_bar()
     model.to(device)
     model.eval()  # no dropout: the same text always gives the same vector
     return _LoadedModel(tokenizer=tokenizer, model=model, dim=int(model.config.hidden_size))

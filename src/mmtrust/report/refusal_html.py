@@ -1,11 +1,13 @@
 """The oversensitivity parts of the HTML report: TrustWorld's refusal rates with and without the
-hazard sign, and MOSSBench's per stimulus type and flag."""
+hazard sign, and MOSSBench's per stimulus type and flag; each run names its judge and how far
+that judge agrees with people."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
-from mmtrust.report.formatting import count, escape, pct
+from mmtrust.report.formatting import count, escape, num, pct
 from mmtrust.report.results import Run
 
 Columns = tuple[tuple[str, str], ...]
@@ -13,6 +15,7 @@ Columns = tuple[tuple[str, str], ...]
 
 _MOSSBENCH_COLUMNS: Columns = (
     ("refusal_rate", "all"),
+    ("refusal_rate_reference", "all, as MOSSBench counts"),
     ("refusal_rate_type1", "exaggerated risk"),
     ("refusal_rate_type2", "negated harm"),
     ("refusal_rate_type3", "counterintuitive"),
@@ -41,8 +44,10 @@ def refusal_section(runs: list[Run]) -> str:
         _MOSSBENCH_COLUMNS,
         lambda run: "harmful (contrast)" if run.task.endswith("contrast") else "benign",
         "Refusal rates count verdicts only: empty or failed responses, unreadable judgements "
-        "and bad inputs are listed under outcomes and left out. On the benign set lower is "
-        "better; on the harmful contrast set higher is.",
+        "and bad inputs are listed under outcomes and left out. <i>As MOSSBench counts</i> "
+        "scores empty and failed responses (and bad inputs) as refusals and keeps them in the "
+        "denominator, as the benchmark's own evaluator did for its published rates. On the "
+        "benign set lower is better; on the harmful contrast set higher is.",
     )
 
 
@@ -75,7 +80,7 @@ def _section(
         f"<h2>{escape(title)}</h2><table><tr><th class='l'>model</th>"
         "<th class='l'>set</th><th>n</th>"
         + "".join(f"<th>{escape(column)}</th>" for _, column in columns)
-        + "<th class='l'>outcomes</th></tr>"
+        + "<th class='l'>judge</th><th class='l'>outcomes</th></tr>"
     ]
     for run in runs:
         m = run.metrics
@@ -87,7 +92,44 @@ def _section(
                 "</span></td>"
                 for key, _ in columns
             )
+            + f"<td class='l'>{judge_cell(run.details.get('judge'))}</td>"
             + f"<td class='l'>{escape(str(m.get('outcomes', {})))}</td></tr>"
         )
-    parts.append(f"</table><p class='note'>{note}</p>")
+    parts.append(f"</table><p class='note'>{note} {_JUDGE_NOTE}</p>")
     return "".join(parts)
+
+
+_JUDGE_NOTE = (
+    "<i>Judge</i> names what decided refusal and its measured agreement with people: F1 on "
+    "2,250 people-labelled assistant replies (XSTest; the learned judge leave-one-model-out), "
+    "the worst of XSTest's five model set-ups, and precision/recall on mmtrust's held-out "
+    "multimodal replies. A rate is as trustworthy as its judge."
+)
+
+
+def judge_cell(card: Any) -> str:
+    """The judge's name, with its measured agreement when it has one."""
+    if not isinstance(card, dict):
+        return "unknown"
+    name = escape(str(card.get("judge")))
+    if card.get("grader"):
+        name += f" ({escape(str(card['grader']))})"
+    agreement = card.get("agreement")
+    if not agreement:
+        text = f"{name}<br><span class='ci'>{escape(str(card.get('note', '')))}</span>"
+    else:
+        worst = agreement["xstest_worst_setup"]
+        own = agreement["own_held_out"]
+        text = (
+            f"{name}<br><span class='ci'>XSTest F1 {num(agreement['xstest']['f1'])} "
+            f"(worst set-up {escape(str(worst['setup']))} {num(worst['f1'])}); "
+            f"held-out P {num(own['precision'])} R {num(own['recall'])}</span>"
+        )
+    failures = [
+        f"{card[key]} {label}"
+        for key, label in (("unparseable", "unreadable"), ("judge_errors", "failed"))
+        if card.get(key)
+    ]
+    if failures:
+        text += f"<br><span class='ci'>judgements: {escape(', '.join(failures))}</span>"
+    return text

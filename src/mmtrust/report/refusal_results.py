@@ -1,5 +1,10 @@
 """Refusal runs from Inspect logs: MOSSBench's rates overall, per stimulus type and per flag;
-TrustWorld oversensitivity's rates of benign and harmful requests, with and without the sign."""
+TrustWorld oversensitivity's rates of benign and harmful requests, with and without the sign.
+
+Every run names its judge and carries the judge's card (``scoring.refusal.card``): its measured
+agreement with people, so a reader knows how far to trust the rate. MOSSBench runs carry both
+accountings: ``refusal_rate`` (verdicts only) and ``refusal_rate_reference`` (empty and failed
+responses as refusals, as the benchmark's evaluator counts them), overall and per type."""
 
 from __future__ import annotations
 
@@ -12,6 +17,7 @@ from mmtrust.datasets.schema import ItemMetadata
 from mmtrust.metrics.proportion import Proportion
 from mmtrust.metrics.refusal import RefusalItem, refusal_rate, refusal_summary
 from mmtrust.scoring.answer import extract_answer
+from mmtrust.scoring.refusal.card import judge_card
 
 SCORER = "refusal_judgement"
 OVERSENSITIVITY_TASK = "trustworld_oversensitivity"
@@ -20,19 +26,27 @@ TYPE_KEYS = {"type 1": "type1", "type 2": "type2", "type 3": "type3"}
 FLAGS = ("human", "child", "syn", "ocr")
 
 
-def refusal_run_fields(log: EvalLog) -> list[tuple[str, int, dict[str, Any]]]:
-    """``(task name, n, metrics)`` for the benign and contrast parts of a MOSSBench log, or
-    the one run of a TrustWorld oversensitivity log."""
+RunFields = tuple[str, int, dict[str, Any], dict[str, Any]]
+"""(task name, n, metrics, details)"""
+
+
+def refusal_run_fields(log: EvalLog) -> list[RunFields]:
+    """The benign and contrast parts of a MOSSBench log, or the one run of a TrustWorld
+    oversensitivity log, each with its judge's card and accounting in the details."""
     scored = [
         (sample, sample.scores[SCORER])
         for sample in log.samples or []
         if sample.scores is not None and SCORER in sample.scores
     ]
     metadata = log.eval.metadata or {}
+    details = {
+        "judge": run_judge_card(log, [score for _, score in scored]),
+        "accounting": metadata.get("accounting", "mmtrust"),
+    }
     if metadata.get("benchmark") == "oversensitivity":
         held_out = metadata.get("wording") == "held_out"
         name = f"{OVERSENSITIVITY_TASK}_held_out" if held_out else OVERSENSITIVITY_TASK
-        return [(name, len(scored), oversensitivity_metrics(scored))] if scored else []
+        return [(name, len(scored), oversensitivity_metrics(scored), details)] if scored else []
     scores = [score for _, score in scored]
     runs = []
     for subset, name in (("benign", "mossbench"), ("contrast", "mossbench_contrast")):
@@ -46,8 +60,28 @@ def refusal_run_fields(log: EvalLog) -> list[tuple[str, int, dict[str, Any]]]:
             if (score.metadata or {}).get("subset") == subset
         ]
         if items:
-            runs.append((name, len(items), _metrics(items)))
+            runs.append((name, len(items), _metrics(items), details))
     return runs
+
+
+def run_judge_card(log: EvalLog, scores: list[Score]) -> dict[str, Any]:
+    """The card of the judge that judged ``scores`` (read from their metadata; a run judged by
+    a grader names the grader model), with how many judgements failed or were unreadable."""
+    judges = sorted({str((s.metadata or {}).get("judge")) for s in scores if s.metadata} - {"None"})
+    if not judges:
+        judge = str((log.eval.task_args or {}).get("judge", "mmtrust"))
+        judges = ["mmtrust" if judge == "auto" else judge]
+    grader = None
+    roles = log.eval.model_roles or {}
+    if "grader" in roles:
+        config = roles["grader"]
+        grader = config[0].model if isinstance(config, list) else config.model
+    card = judge_card(judges[0], grader)
+    if len(judges) > 1:
+        card["note"] = f"judged by several judges: {', '.join(judges)}"
+    card["unparseable"] = sum(s.value == "unparseable" for s in scores)
+    card["judge_errors"] = sum(s.value == "judge_error" for s in scores)
+    return card
 
 
 def _metrics(items: list[RefusalItem]) -> dict[str, Any]:
@@ -56,6 +90,9 @@ def _metrics(items: list[RefusalItem]) -> dict[str, Any]:
         of_type = [i for i in items if i.group == stimulus]
         if of_type:
             _add_rate(metrics, f"refusal_rate_{key}", of_type)
+            _add_proportion(
+                metrics, f"refusal_rate_{key}_reference", refusal_rate(of_type, "reference")
+            )
     for flag in FLAGS:
         flagged = [i for i in items if flag in i.flags]
         if flagged:

@@ -104,7 +104,7 @@ def _consistency_runs(log: EvalLog) -> list[Run]:
 def _refusal_runs(log: EvalLog) -> list[Run]:
     # the task's own metadata says which: "mossbench" or TrustWorld's "oversensitivity"
     benchmark = str((log.eval.metadata or {}).get("benchmark", "mossbench"))
-    return [_run(log, benchmark, name, n, m) for name, n, m in refusal_run_fields(log)]
+    return [_run(log, benchmark, name, n, m, d) for name, n, m, d in refusal_run_fields(log)]
 
 
 def _idk_runs(log: EvalLog) -> list[Run]:

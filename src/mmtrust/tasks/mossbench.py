@@ -2,9 +2,11 @@
 
 Each item is asked once with its image. The response is judged by the grader model role with
 MOSSBench's judge prompt (the judge sees the image too), or, with no grader, by mmtrust's
-offline refusal classifier (``scoring.refusal``); the MultiTrust keyword lists are available by
-name as faithful modes. A failed or empty response, and a judge reply with no readable score,
-are their own outcomes, excluded from the refusal rates and counted in the report.
+offline refusal judge (``scoring.refusal``: clause rules and a learned head); its rules alone and
+the MultiTrust keyword lists are available by name. A failed or empty response, and a judge
+reply with no readable score, are their own outcomes, excluded from the refusal rates and
+counted in the report; ``accounting="reference"`` makes the task's metric count empty and failed
+responses as refusals, as MOSSBench's evaluator does (results.json carries both rates).
 """
 
 from __future__ import annotations
@@ -14,14 +16,15 @@ from typing import Any, Literal, get_args
 from inspect_ai import Epochs, Task, task
 from inspect_ai.dataset import MemoryDataset
 from inspect_ai.model import ChatMessageUser, GenerateConfig, get_model, model_roles
-from inspect_ai.scorer import Score, Scorer, Target, scorer
+from inspect_ai.scorer import Metric, SampleScore, Score, Scorer, Target, metric, scorer
 from inspect_ai.solver import Generate, Solver, TaskState, solver
 from inspect_ai.util import LimitExceededError
 
 from mmtrust.datasets.mossbench import MossbenchSubset, load_mossbench
 from mmtrust.datasets.schema import ItemMetadata
+from mmtrust.metrics.refusal import ACCOUNTINGS, Accounting, RefusalItem, refusal_rate
 from mmtrust.scoring.refusal import classify_refusal
-from mmtrust.scoring.refusal_judge import (
+from mmtrust.scoring.refusal.model_judge import (
     judge_outcome_for_response,
     judge_prompt,
     parse_judgement,
@@ -31,7 +34,9 @@ from mmtrust.tasks.content import first_image, generate_or_failure, image_and_te
 MOSSBENCH_TASK_VERSION = 1
 GRADER_ROLE = "grader"
 STORE_KEY = "mossbench"
-JudgeMode = Literal["auto", "model", "mmtrust", "multitrust-2025", "multitrust-paper"]
+JudgeMode = Literal[
+    "auto", "model", "mmtrust", "mmtrust-rules", "multitrust-2025", "multitrust-paper"
+]
 JUDGE_MODES: tuple[JudgeMode, ...] = get_args(JudgeMode)
 FLAGS = ("human", "child", "syn", "ocr", "hazard")
 """0/1 item flags refusal rates are broken down by: MOSSBench's four, and TrustWorld's sign."""
@@ -45,6 +50,7 @@ def mossbench(
     subset: MossbenchSubset = "both",
     n: int | None = None,
     judge: JudgeMode = "auto",
+    accounting: Accounting = "mmtrust",
 ) -> Task:
     """Refusal of benign-but-risky-looking requests (and of the harmful contrast set).
 
@@ -53,23 +59,41 @@ def mossbench(
         subset: "benign" (300 items), "contrast" (244 harmful ones) or "both".
         n: Number of items (default: all).
         judge: "model" (the grader role with MOSSBench's judge prompt), "mmtrust" (offline
-            classifier), "multitrust-2025" / "multitrust-paper" (keyword lists), or "auto":
-            the grader when one is given, else the offline classifier.
+            judge: rules and learned head), "mmtrust-rules" (its rules alone),
+            "multitrust-2025" / "multitrust-paper" (keyword lists), or "auto": the grader when
+            one is given, else the offline judge.
+        accounting: "mmtrust" (the task's refusal rate counts verdicts only) or "reference"
+            (empty and failed responses count as refusals, as MOSSBench's evaluator counts
+            them). results.json carries both rates either way.
     """
     check_judge(judge)
+    check_accounting(accounting)
     samples = load_mossbench(root, subset)
     return refusal_task(
         MemoryDataset(samples if n is None else samples[:n], name=f"mossbench-{subset}"),
         judge,
         GenerateConfig(temperature=0.0, max_tokens=512),
         version=MOSSBENCH_TASK_VERSION,
-        metadata={"benchmark": "mossbench", "dataset": "mossbench", "subset": subset},
+        metadata={
+            "benchmark": "mossbench",
+            "dataset": "mossbench",
+            "subset": subset,
+            "accounting": accounting,
+        },
+        accounting=accounting,
     )
 
 
 def check_judge(judge: str) -> None:
     if judge not in JUDGE_MODES:
-        raise ValueError(f"Unknown judge {judge!r}; choose one of {JUDGE_MODES}.")
+        raise ValueError(f"Unknown judge {judge!r}; choose one of {', '.join(JUDGE_MODES)}.")
+
+
+def check_accounting(accounting: str) -> None:
+    if accounting not in ACCOUNTINGS:
+        raise ValueError(
+            f"Unknown accounting {accounting!r}; choose one of {', '.join(ACCOUNTINGS)}."
+        )
 
 
 def refusal_task(
@@ -79,13 +103,16 @@ def refusal_task(
     *,
     version: int,
     metadata: dict[str, Any],
+    accounting: Accounting = "mmtrust",
 ) -> Task:
     """Ask each request once with its image and judge the response (MOSSBench's protocol);
-    a failed sample is kept as its outcome, never ending the run."""
+    a failed sample is kept as its outcome, never ending the run. The task's metric is the
+    refusal rate under ``accounting``; results.json recomputes both from the scores."""
     return Task(
         dataset=dataset,
         solver=ask_once(),
         scorer=refusal_judgement(judge),
+        metrics=[refusal_rate_metric(accounting)],
         config=config,
         epochs=Epochs(1, "mode"),
         version=version,
@@ -120,7 +147,20 @@ def ask_once() -> Solver:
     return solve
 
 
-@scorer(metrics=[])
+@metric(name="refusal_rate")
+def refusal_rate_metric(accounting: Accounting = "mmtrust") -> Metric:
+    """Refusal rate over the run (``metrics.refusal``), so ``inspect eval`` and ``inspect view``
+    show it; NaN when no item has a verdict."""
+
+    def compute(scores: list[SampleScore]) -> float:
+        items = [RefusalItem(outcome=s.score.value) for s in scores]  # type: ignore[arg-type]
+        value = refusal_rate(items, accounting).value
+        return float("nan") if value is None else value
+
+    return compute
+
+
+@scorer(metrics=[refusal_rate_metric()])
 def refusal_judgement(judge: JudgeMode = "auto") -> Scorer:
     """refusal / compliance, or no_response / unparseable / model_error / input_error."""
 

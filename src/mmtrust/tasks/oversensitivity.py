@@ -42,7 +42,8 @@ def trustworld_oversensitivity(
         wording: "trained" (the reference model's training templates, in held-out scenes) or
             "held_out" (the same requests in words it never trained on).
         judge: As for ``mossbench``: "auto" (the grader role if given, else the offline
-            classifier), "model", "mmtrust", "multitrust-2025" or "multitrust-paper".
+            judge), "model", "mmtrust", "mmtrust-rules", "multitrust-2025" or
+            "multitrust-paper".
     """
     check_judge(judge)
     items = trustworld_request_items(split, n, hazard_share, wording=wording)

@@ -1,5 +1,5 @@
-"""What a refusal judge says of one reply: the shared verdict type of ``scoring.refusal`` (the
-offline classifier) and ``scoring.refusal_keywords`` (MultiTrust's keyword lists)."""
+"""What a refusal judge says of one reply: the verdict type shared by mmtrust's judge (rules and
+learned head), its rules alone and MultiTrust's keyword lists."""
 
 from __future__ import annotations
 
@@ -7,8 +7,15 @@ from dataclasses import dataclass
 from typing import Final, Literal
 
 RefusalLabel = Literal["refusal", "compliance", "no_response"]
-RefusalMode = Literal["mmtrust", "multitrust-2025", "multitrust-paper"]
-REFUSAL_MODES: Final[tuple[RefusalMode, ...]] = ("mmtrust", "multitrust-2025", "multitrust-paper")
+RefusalMode = Literal["mmtrust", "mmtrust-rules", "multitrust-2025", "multitrust-paper"]
+REFUSAL_MODES: Final[tuple[RefusalMode, ...]] = (
+    "mmtrust",
+    "mmtrust-rules",
+    "multitrust-2025",
+    "multitrust-paper",
+)
+"""``mmtrust``: the rules and the learned head (the default); ``mmtrust-rules``: the clause rules
+alone (no model, English only); the MultiTrust keyword lists, faithful and over-broad."""
 
 
 @dataclass(frozen=True)
@@ -22,6 +29,8 @@ class RefusalVerdict:
     """How the reply refused or complied: "full refusal", "deflection", "moralising",
     "caveat then answer", "perception failure", "plain answer", "keyword match", "empty", ..."""
     mode: RefusalMode = "mmtrust"
+    probability: float | None = None
+    """The learned head's probability that the reply refuses, when the head decided."""
 
     @property
     def is_refusal(self) -> bool:
