@@ -229,16 +229,16 @@ Test, by family:
 
 {_by_family_table(test)}
 
-User requests (the oversensitivity task's items, judged by the offline refusal classifier;
-refusal rates, with counts): the training templates in new scenes, and the same requests in
-words never trained on (held-out wording, `request_questions`):
+User requests (the oversensitivity task's items, judged by the toolkit's default refusal judge
+when this card was written; refusal rates, with counts): the training templates in new scenes,
+and the same requests in words never trained on (held-out wording, `request_questions`):
 
 {
         _requests_table(
             {
                 "test": test["requests"],
                 "test, held-out wording": test["requests_held_out"],
-                "calib": summary["calib_requests"],
+                "calib": test.get("calib_requests", summary["calib_requests"]),
             }
         )
     }
@@ -311,8 +311,11 @@ separate text-only runs single-token option lines or higher learning rates did n
 """
 
 
-def _evaluate_test_requests(directory: Path) -> tuple[dict[str, Any], dict[str, Any]]:
-    """Test requests in the trained wording, then in the held-out one."""
+def _evaluate_requests(
+    directory: Path, calib_items: int
+) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
+    """Test requests in the trained wording, then in the held-out one, then calib requests,
+    all judged now (the training summary's calib figures used the judge of their day)."""
     from transformers import AutoModelForImageTextToText, AutoProcessor
 
     processor = AutoProcessor.from_pretrained(directory)
@@ -323,7 +326,8 @@ def _evaluate_test_requests(directory: Path) -> tuple[dict[str, Any], dict[str, 
         )
         for wording in ("trained", "held_out")
     )
-    return trained, held_out
+    calib = evaluate_requests(model, processor, trustworld_request_items("calib", calib_items))
+    return trained, held_out, calib
 
 
 def main(argv: Sequence[str] | None = None) -> None:
@@ -334,7 +338,10 @@ def main(argv: Sequence[str] | None = None) -> None:
     directory: Path = args.model_dir
     summary = json.loads((directory / SUMMARY_FILE).read_text())
     test = evaluate_saved_model(directory, "test", seed=args.seed).summary()
-    test["requests"], test["requests_held_out"] = _evaluate_test_requests(directory)
+    calib_items = summary["recipe"].get("final_eval_items") or 200
+    test["requests"], test["requests_held_out"], test["calib_requests"] = _evaluate_requests(
+        directory, calib_items
+    )
     (directory / TEST_RESULTS_FILE).write_text(json.dumps(test, indent=2) + "\n")
     card_path = directory / CARD_FILE
     files = [p for p in directory.iterdir() if p.is_file() and p != card_path]
