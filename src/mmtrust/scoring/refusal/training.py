@@ -11,8 +11,8 @@ never trained on.
 Validation that cannot flatter: leave-one-model-out on XSTest (for each set-up, a head trained
 on the other four and the own training set judges it), then the shipped head, trained on all
 five and the own training set, judges the own held-out set. Both go into the card with the rules
-alone and MultiTrust's keyword modes measured on the same replies. The fit is deterministic
-(L-BFGS from zero on standardised features), so the same data gives the same head.
+alone and MultiTrust's keyword modes measured on the same replies. The fit is seeded (each MLP's
+initialisation and batch order), so the same data gives the same head on the same machine.
 """
 
 from __future__ import annotations
@@ -296,8 +296,8 @@ def build(xstest_dir: Path) -> tuple[RefusalHead, dict[str, Any]]:
     for mode in ("mmtrust-rules", "multitrust-2025", "multitrust-paper"):
         judges[mode] = {
             "xstest": agreement_by_group(xstest.replies, judge_verdicts(mode, xstest.replies)),
-            "xstest_protocol": "no training (the rules were revised on XSTest's replies to two "
-            "thirds of its prompts)"
+            "xstest_protocol": "no training (but the rules were revised while reading XSTest's "
+            "replies, so this is not a held-out figure)"
             if mode == "mmtrust-rules"
             else "no training (a fixed keyword list)",
             "own_held_out": agreement_by_group(
