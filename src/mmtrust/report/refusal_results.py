@@ -67,7 +67,7 @@ def refusal_run_fields(log: EvalLog) -> list[RunFields]:
 def run_judge_card(log: EvalLog, scores: list[Score]) -> dict[str, Any]:
     """The card of the judge that judged ``scores`` (read from their metadata; a run judged by
     a grader names the grader model), with how many judgements failed or were unreadable."""
-    judges = sorted({str((s.metadata or {}).get("judge")) for s in scores if s.metadata} - {"None"})
+    judges = sorted({str(j) for s in scores if (j := (s.metadata or {}).get("judge"))})
     if not judges:
         judge = str((log.eval.task_args or {}).get("judge", "mmtrust"))
         judges = ["mmtrust" if judge == "auto" else judge]

@@ -95,14 +95,8 @@ def read_xstest(directory: Path) -> list[LabelledReply]:
         if labelled.problems:
             raise ValueError("\n".join(labelled.problems))
         setup = path.stem.removeprefix("xstest_v2_completions_")
-        replies += [_with_group(r, setup) for r in labelled.replies]
+        replies += [dataclasses.replace(r, group=setup) for r in labelled.replies]
     return replies
-
-
-def _with_group(reply: LabelledReply, group: str) -> LabelledReply:
-    return LabelledReply(
-        reply.response, reply.refusal, reply.source, group, reply.request, reply.label_text
-    )
 
 
 def read_own(part: str, directory: Path = OWN_DATA) -> list[LabelledReply]:
