@@ -5,6 +5,8 @@ The same N TrustWorld clean prompts go to the same model twice in one process:
 2. through mmtrust's `hf-vlm` Inspect provider, all requests in flight at once so that the
    provider batches them.
 It prints both wall times and their ratio, and checks that the answers agree (greedy).
+Then a MUB-shaped workload (each image asked five times) goes through the provider with its
+prepared-image cache off and on, and the ratio of the two is printed.
 
     python benchmarks/batching_speed.py [--model-dir DIR] [--n 256] [--batch-size 32]
 """
@@ -32,8 +34,9 @@ from PIL import Image
 from transformers import AutoModelForImageTextToText, AutoProcessor
 
 from mmtrust.datasets.images import image_to_data_uri
-from mmtrust.datasets.trustworld import trustworld_items
-from mmtrust.perturb.misleading import clean_prompt
+from mmtrust.datasets.trustworld import TrustWorldItem, trustworld_items
+from mmtrust.models.local_vlm import DEFAULT_IMAGE_CACHE_MB
+from mmtrust.perturb.misleading import answer_space, clean_prompt, explicit_prompt, implicit_prompt
 from mmtrust.reference import reference_model_dir
 
 MAX_NEW_TOKENS = 32
@@ -61,7 +64,10 @@ def one_at_a_time(
 
 
 async def batched(
-    model_dir: Path, prompts: list[tuple[str, Image.Image]], batch_size: int
+    model_dir: Path,
+    prompts: list[tuple[str, Image.Image]],
+    batch_size: int,
+    image_cache_mb: float = DEFAULT_IMAGE_CACHE_MB,
 ) -> tuple[float, list[str]]:
     model = get_model(
         f"hf-vlm/{model_dir}",
@@ -70,6 +76,8 @@ async def batched(
             temperature=0.0, max_tokens=MAX_NEW_TOKENS, max_connections=2 * batch_size
         ),
         batch_size=batch_size,
+        image_cache_mb=image_cache_mb,
+        memoize=False,
     )
     messages: list[list[ChatMessage]] = [
         [
@@ -105,6 +113,35 @@ def main() -> None:
     print(f"batched ({args.batch_size:>3}) : {batched_s:7.2f} s  ({rate:6.1f} prompts/s)")
     print(f"speed-up      : {sequential_s / batched_s:.2f}x")
     print(f"same answers  : {agree}/{len(prompts)}")
+
+    # MUB-shaped: every image asked five times (clean, explicit, three implicit notes), with
+    # and without the provider's prepared-image cache
+    shaped = mub_shaped(items[: max(1, args.n // REQUESTS_PER_IMAGE)])
+    plain_s, plain_replies = asyncio.run(batched(model_dir, shaped, args.batch_size, 0))
+    cached_s, cached_replies = asyncio.run(batched(model_dir, shaped, args.batch_size))
+    agree = sum(a == b for a, b in zip(plain_replies, cached_replies, strict=True))
+    print(f"MUB-shaped, {len(shaped)} prompts over {len(shaped) // REQUESTS_PER_IMAGE} images:")
+    print(f"  image cache off : {plain_s:7.2f} s  ({len(shaped) / plain_s:6.1f} prompts/s)")
+    print(f"  image cache on  : {cached_s:7.2f} s  ({len(shaped) / cached_s:6.1f} prompts/s)")
+    print(f"  speed-up        : {plain_s / cached_s:.2f}x  same answers {agree}/{len(shaped)}")
+
+
+REQUESTS_PER_IMAGE = 5
+
+
+def mub_shaped(items: list[TrustWorldItem]) -> list[tuple[str, Image.Image]]:
+    """Five MUB prompts per image: clean, explicit towards a wrong option, three notes."""
+    prompts = []
+    for item in items:
+        metadata, image = item.metadata(), item.image()
+        wrong = next(o for o in answer_space(metadata) if o != metadata.answer)
+        prompts.append((clean_prompt(metadata), image))
+        prompts.append((explicit_prompt(metadata, wrong), image))
+        prompts += [
+            (implicit_prompt(metadata, f"Note {k}: the answer is probably {wrong}."), image)
+            for k in range(1, 4)
+        ]
+    return prompts
 
 
 if __name__ == "__main__":

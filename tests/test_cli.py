@@ -51,10 +51,15 @@ def test_run_then_report(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> 
     assert "mub_explicit" in capsys.readouterr().out
 
 
-def test_report_on_empty_logs(tmp_path: Path) -> None:
-    assert main(["report", str(tmp_path), "-o", str(tmp_path / "out")]) == 0
-    assert json.loads((tmp_path / "out" / "results.json").read_text()) == {"runs": []}
-    assert "No mmtrust runs" in (tmp_path / "out" / "report.html").read_text()
+def test_report_on_a_folder_without_logs_says_so(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # most likely a wrong path: an error naming the folder, not an empty report
+    assert main(["report", str(tmp_path), "-o", str(tmp_path / "out")]) == 2
+    assert f"no Inspect logs (.eval or .json) in {tmp_path}" in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()
+    assert main(["report", str(tmp_path / "nowhere")]) == 2
+    assert "is not a folder of Inspect logs" in capsys.readouterr().err
 
 
 def test_bad_arguments_are_clear(capsys: pytest.CaptureFixture[str]) -> None:

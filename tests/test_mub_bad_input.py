@@ -56,7 +56,7 @@ def test_corrupt_image_mid_run_fails_only_its_item(tiny_llava: Path, tmp_path: P
     others = [r["clean"]["outcome"] for i, r in records.items() if i != broken.id]
     assert len(others) == 5 and "model_error" not in others
 
-    runs = report(tmp_path / "logs", tmp_path / "out")
+    runs = report(tmp_path / "logs", tmp_path / "out").runs
     outcomes = runs[0].metrics["outcomes"]
     assert outcomes["stage1.model_error"] == 1
     assert (tmp_path / "out" / "report.html").read_text().count("model_error") >= 1

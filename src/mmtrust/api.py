@@ -2,29 +2,39 @@
 
 from __future__ import annotations
 
+import inspect
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from inspect_ai import Task
+from inspect_ai import Task, eval_retry, eval_set
 from inspect_ai import eval as inspect_eval
-from inspect_ai.log import EvalLog
+from inspect_ai.log import EvalLog, read_eval_log_sample_summaries
 
 from mmtrust.report.html import write_report
-from mmtrust.report.results import Run, collect_runs, write_results
+from mmtrust.report.results import Collected, collect, write_results
 from mmtrust.suites import SUITES, SuiteTask, suite_tasks
 from mmtrust.tasks import MMTRUST_TASKS
+
+logger = logging.getLogger(__name__)
 
 DEFAULT_MODEL = "mmtrust/reference"
 LOCAL_PROVIDERS = ("hf-vlm", "mmtrust")
 LOCAL_MAX_CONNECTIONS = 64
 """Concurrent requests to a local model: enough to fill its batches (see models/local_vlm)."""
+SAMPLE_RETRIES = 2
+TASK_RETRIES = 2
+TASK_RETRY_WAIT_S = 5.0
+"""Wait before the first task retry (Inspect doubles it for each further one)."""
 
 
 @dataclass
 class RunOptions:
     model: str = DEFAULT_MODEL
+    model_base_url: str | None = None
+    """Base URL of the model's API (default: the provider's, or ``<SERVICE>_BASE_URL``)."""
     log_dir: str = "logs"
     limit: int | None = None
     task_args: dict[str, Any] = field(default_factory=dict)
@@ -33,6 +43,16 @@ class RunOptions:
     generator: str | None = None
     max_connections: int | None = None
     display: str = "plain"
+    resume: bool = True
+    """Finish what an interrupted run with the same tasks, model and log dir left undone
+    (Inspect's eval-set); False runs everything again."""
+    sample_retries: int = SAMPLE_RETRIES
+    """Times a failed sample (e.g. persistent provider faults) is asked again within the run."""
+    task_retries: int = TASK_RETRIES
+    """Times a failed task is run again (its finished samples kept) within the run."""
+    fast_log: bool = False
+    """Log less for speed with fast servers: no realtime log (no live ``inspect view``), no
+    images and no raw model API calls in the log (see the README)."""
 
 
 def resolve_tasks(targets: Sequence[str], task_args: dict[str, Any]) -> list[Task | str]:
@@ -44,22 +64,44 @@ def resolve_tasks(targets: Sequence[str], task_args: dict[str, Any]) -> list[Tas
         else:
             chosen.append(SuiteTask(target))
     resolved: list[Task | str] = []
+    used: set[str] = set()
     for entry in chosen:
         short = entry.name.removeprefix("mmtrust/")
-        args = {**entry.args, **task_args}
         if short in MMTRUST_TASKS:
-            resolved.append(MMTRUST_TASKS[short](**args))
-        elif args:
+            # each task takes the -T arguments it has (``-T n=40`` for several tasks at once)
+            accepted = _task_parameters(MMTRUST_TASKS[short])
+            own = {k: v for k, v in task_args.items() if accepted is None or k in accepted}
+            used |= own.keys()
+            resolved.append(MMTRUST_TASKS[short](**{**entry.args, **own}))
+        elif entry.args or task_args:
             raise ValueError(
                 f"Task arguments for the external task {entry.name!r}: use inspect eval"
             )
         else:
             resolved.append(entry.name)
+    unused = sorted(task_args.keys() - used)
+    if unused:
+        names = ", ".join(entry.name for entry in chosen)
+        raise ValueError(f"task argument(s) {unused} are arguments of none of: {names}")
     return resolved
 
 
+def _task_parameters(task: Any) -> set[str] | None:
+    """The names of a task function's parameters (None: it takes any keyword)."""
+    parameters = inspect.signature(task).parameters.values()
+    if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in parameters):
+        return None
+    return {p.name for p in parameters}
+
+
 def run(targets: Sequence[str], options: RunOptions) -> list[EvalLog]:
-    """Evaluate ``targets`` (tasks or suites) on ``options.model``; logs go to log_dir."""
+    """Evaluate ``targets`` (tasks or suites) on ``options.model``; logs go to log_dir.
+
+    With ``resume`` (the default) this is Inspect's eval-set over log_dir: a task whose log
+    there is complete is not run again, an interrupted or failed one is finished from its log
+    (finished samples are not asked again). Logs of other tasks and models may share the
+    folder (``log_dir_allow_dirty``). The logs returned are headers (status, error, results);
+    ``inspect_ai.log.read_eval_log(log.location)`` reads a log's samples."""
     roles = {
         role: model
         for role, model in (("grader", options.grader), ("generator", options.generator))
@@ -69,22 +111,52 @@ def run(targets: Sequence[str], options: RunOptions) -> list[EvalLog]:
     if max_connections is None and options.model.split("/")[0] in LOCAL_PROVIDERS:
         max_connections = LOCAL_MAX_CONNECTIONS
     tasks: list[Any] = resolve_tasks(targets, options.task_args)
-    return inspect_eval(
+    common: dict[str, Any] = {
+        "model": options.model,
+        "model_base_url": options.model_base_url,
+        "model_args": options.model_args,
+        "model_roles": roles or None,
+        "log_dir": options.log_dir,
+        "limit": options.limit,
+        "max_connections": max_connections,
+        "display": options.display,
+        "retry_on_error": options.sample_retries or None,
+    }
+    if options.fast_log:
+        common |= {"log_realtime": False, "log_images": False, "log_model_api": False}
+    if not options.resume:
+        return inspect_eval(tasks, **common)
+    _, logs = eval_set(
         tasks,
-        model=options.model,
-        model_args=options.model_args,
-        model_roles=roles or None,
-        log_dir=options.log_dir,
-        limit=options.limit,
-        max_connections=max_connections,
-        display=options.display,  # type: ignore[arg-type]
+        retry_attempts=options.task_retries,
+        retry_wait=TASK_RETRY_WAIT_S,
+        log_dir_allow_dirty=True,
+        **common,
     )
+    return [_ask_failed_samples_again(log, common) for log in logs]
 
 
-def report(log_dir: Path | str, out_dir: Path | str) -> list[Run]:
+def _ask_failed_samples_again(log: EvalLog, common: dict[str, Any]) -> EvalLog:
+    """A complete log whose samples failed (say, a gateway that was down) is run again by
+    Inspect's eval_retry, which keeps the finished samples and asks only the failed ones: so
+    the same command, once the fault is gone, completes the run. Eval-set itself counts such
+    a log as done, as its failed samples have a (failed) result."""
+    if log.status != "success":
+        return log
+    failed = sum(s.error is not None for s in read_eval_log_sample_summaries(log.location))
+    if not failed:
+        return log
+    logger.warning("%s: asking its %d failed samples again", log.eval.task, failed)
+    retry = {k: common[k] for k in ("log_dir", "max_connections", "display", "retry_on_error")}
+    if common.get("log_realtime") is False:
+        retry |= {"log_realtime": False, "log_images": False, "log_model_api": False}
+    return eval_retry(log.location, **retry)[0]
+
+
+def report(log_dir: Path | str, out_dir: Path | str) -> Collected:
     """Write ``results.json`` and ``report.html`` for every run in ``log_dir``."""
-    runs = collect_runs(log_dir)
+    collected = collect(log_dir)
     out = Path(out_dir)
-    write_results(runs, out / "results.json")
-    write_report(runs, out / "report.html")
-    return runs
+    write_results(collected.runs, out / "results.json", collected.not_reported())
+    write_report(collected.runs, out / "report.html", collected.selection)
+    return collected

@@ -4,13 +4,23 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from mmtrust.api import DEFAULT_MODEL, RunOptions, report, run
+from inspect_ai.log import read_eval_log_sample_summaries
+
+from mmtrust.api import (
+    DEFAULT_MODEL,
+    SAMPLE_RETRIES,
+    TASK_RETRIES,
+    RunOptions,
+    report,
+    run,
+)
 from mmtrust.calibration.paraphrase import GeneratorParaphraser, OfflineParaphraser, Paraphraser
 from mmtrust.calibration.prompt_search import (
     SEED_LEADS,
@@ -20,8 +30,9 @@ from mmtrust.calibration.prompt_search import (
     search_answer_lead,
 )
 from mmtrust.datasets.registry import DATASETS
+from mmtrust.models.provider_faults import BACKOFF_VARIABLE, RETRIES_VARIABLE, FaultRetries
 from mmtrust.report.calibration_results import calibration_artifacts
-from mmtrust.report.results import Run, collect_runs
+from mmtrust.report.results import Collected, Run, collect_runs
 from mmtrust.suites import SUITE_DESCRIPTIONS, SUITES
 from mmtrust.tasks import MMTRUST_TASKS
 from mmtrust.validate_judge import add_judge_card, add_validate_judge
@@ -148,6 +159,7 @@ def _add_adapt_consistency(commands: Any) -> None:
 
 def _add_run_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--model", default=DEFAULT_MODEL, help=f"(default: {DEFAULT_MODEL})")
+    parser.add_argument("--model-base-url", help="base URL of the model's API")
     parser.add_argument("--log-dir", default="logs")
     parser.add_argument("--limit", type=int, default=None, help="items per task")
     parser.add_argument("--grader", help="model for the grader role (judges)")
@@ -156,6 +168,45 @@ def _add_run_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("-T", dest="task_args", action="append", default=[], metavar="KEY=VALUE")
     parser.add_argument("-M", dest="model_args", action="append", default=[], metavar="KEY=VALUE")
     parser.add_argument("--display", default="plain", help="Inspect display (plain, full, none)")
+    parser.add_argument(
+        "--fresh",
+        action="store_true",
+        help="run every task again, even when log-dir holds a finished log of it (default: "
+        "finish only what an earlier run with the same tasks and model left undone)",
+    )
+    parser.add_argument(
+        "--fast-log",
+        action="store_true",
+        help="no realtime log, images or raw API calls in the log (faster with fast servers; "
+        "no live `inspect view`)",
+    )
+    parser.add_argument(
+        "--fault-retries",
+        type=int,
+        default=None,
+        help="retries of a request after a transient provider fault (malformed body, empty "
+        f"choices, connection reset; default {FaultRetries().retries})",
+    )
+    parser.add_argument(
+        "--fault-backoff",
+        type=float,
+        default=None,
+        metavar="SECONDS",
+        help="first wait before such a retry, doubled each time "
+        f"(default {FaultRetries().backoff_s})",
+    )
+    parser.add_argument(
+        "--sample-retries",
+        type=int,
+        default=SAMPLE_RETRIES,
+        help="times a failed sample is asked again within the run (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--task-retries",
+        type=int,
+        default=TASK_RETRIES,
+        help="times a failed task is resumed within the run (default: %(default)s)",
+    )
 
 
 def _key_values(pairs: list[str]) -> dict[str, Any]:
@@ -174,6 +225,7 @@ def _key_values(pairs: list[str]) -> dict[str, Any]:
 def _run(args: argparse.Namespace) -> int:
     options = RunOptions(
         model=args.model,
+        model_base_url=args.model_base_url,
         log_dir=args.log_dir,
         limit=args.limit,
         task_args=_key_values(args.task_args),
@@ -182,18 +234,43 @@ def _run(args: argparse.Namespace) -> int:
         generator=args.generator,
         max_connections=args.max_connections,
         display=args.display,
+        resume=not args.fresh,
+        sample_retries=args.sample_retries,
+        task_retries=args.task_retries,
+        fast_log=args.fast_log,
     )
+    # the environment, so that the solvers of every task (and subprocesses) see the setting
+    if args.fault_retries is not None:
+        os.environ[RETRIES_VARIABLE] = str(args.fault_retries)
+    if args.fault_backoff is not None:
+        os.environ[BACKOFF_VARIABLE] = str(args.fault_backoff)
     logs = run(args.targets, options)
     failed = [log for log in logs if log.status != "success"]
     for log in failed:
         print(f"mmtrust: {log.eval.task} ended {log.status}: {log.error}", file=sys.stderr)
+    for log in logs:
+        summaries = read_eval_log_sample_summaries(log.location) if log.status == "success" else []
+        errors = [s.error for s in summaries if s.error]
+        if errors:
+            failed.append(log)
+            print(
+                f"mmtrust: {log.eval.task}: {len(errors)} of {len(summaries)} samples failed "
+                f"(first: {errors[0][:300]})",
+                file=sys.stderr,
+            )
+    if failed:
+        print(
+            "mmtrust: the same command again finishes what is missing (finished samples are kept)",
+            file=sys.stderr,
+        )
     print(f"logs in {args.log_dir}; `mmtrust report {args.log_dir}` writes the report")
     return 1 if failed else 0
 
 
 def _report(args: argparse.Namespace) -> int:
-    runs = report(args.log_dir, args.out)
-    print(_summary(runs))
+    collected = report(args.log_dir, args.out)
+    print(_summary(collected.runs))
+    _print_not_reported(collected)
     print(f"wrote {Path(args.out) / 'results.json'} and {Path(args.out) / 'report.html'}")
     return 0
 
@@ -234,9 +311,10 @@ def _demo(args: argparse.Namespace) -> int:
     started = time.monotonic()
     out = Path(args.out)
     logs = run(["default"], RunOptions(log_dir=str(out / "logs"), limit=args.limit))
-    runs = report(out / "logs", out)
+    collected = report(out / "logs", out)
     print()
-    print(_summary(runs))
+    print(_summary(collected.runs))
+    _print_not_reported(collected)
     elapsed = time.monotonic() - started
     print(f"\nreport: {out / 'report.html'}  results: {out / 'results.json'}  ({elapsed:.0f} s)")
     return 0 if all(log.status == "success" for log in logs) else 1
@@ -310,6 +388,22 @@ def _adapt_consistency(args: argparse.Namespace) -> int:
         )
     print(f"wrote {args.out}")
     return 0
+
+
+def _print_not_reported(collected: Collected) -> None:
+    for unfinished in collected.selection.incomplete:
+        print(
+            f"mmtrust: not reported: {unfinished.task} on {unfinished.model} is incomplete "
+            f"({unfinished.status}, {unfinished.samples_logged} of "
+            f"{_count(unfinished.samples_planned)} samples): {unfinished.log}",
+            file=sys.stderr,
+        )
+    for problem in collected.selection.problems:
+        print(f"mmtrust: not reported: {problem.log}: {problem.reason}", file=sys.stderr)
+
+
+def _count(value: int | None) -> str:
+    return "?" if value is None else str(value)
 
 
 def _summary(runs: list[Run]) -> str:

@@ -14,10 +14,13 @@ import binascii
 import io
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from inspect_ai.model import ChatMessage, ContentImage, ContentReasoning, ContentText
 from PIL import Image
+
+if TYPE_CHECKING:
+    from mmtrust.models.image_cache import PreparedImages
 
 
 class ImageDecodeError(ValueError):
@@ -91,17 +94,27 @@ def to_vision_prompt(messages: list[ChatMessage]) -> VisionPrompt:
     return VisionPrompt(conversation=conversation, images=images)
 
 
-def decode_image(reference: ImageReference) -> Image.Image:
-    """Decode an image (data URI or local path) to RGB, or raise :class:`ImageDecodeError`."""
+def decode_image(reference: ImageReference, cache: PreparedImages | None = None) -> Image.Image:
+    """Decode an image (data URI or local path) to RGB, or raise :class:`ImageDecodeError`;
+    with a ``cache``, each distinct image is decoded once."""
     try:
         data = _image_bytes(reference.source)
-        with Image.open(io.BytesIO(data)) as opened:
-            opened.load()  # decode now: a truncated file fails here, not in the processor
-            return opened.convert("RGB")
-    except (OSError, ValueError, binascii.Error, Image.DecompressionBombError) as error:
+    except (OSError, ValueError, binascii.Error) as error:
         raise ImageDecodeError(
             f"Cannot decode the image in {reference.describe()}: {error}"
         ) from error
+
+    def decode(data: bytes) -> Image.Image:
+        try:
+            with Image.open(io.BytesIO(data)) as opened:
+                opened.load()  # decode now: a truncated file fails here, not in the processor
+                return opened.convert("RGB")
+        except (OSError, ValueError, Image.DecompressionBombError) as error:
+            raise ImageDecodeError(
+                f"Cannot decode the image in {reference.describe()}: {error}"
+            ) from error
+
+    return decode(data) if cache is None else cache.decoded(data, decode)
 
 
 def _image_bytes(source: str) -> bytes:

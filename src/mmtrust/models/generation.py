@@ -23,6 +23,7 @@ from inspect_ai.model import GenerateConfig, Logprob, TopLogprob
 from transformers import StopStringCriteria
 
 from mmtrust.models.conversation import VisionPrompt, decode_image
+from mmtrust.models.image_cache import DEFAULT_MAX_BYTES, CachingImageProcessor, PreparedImages
 from mmtrust.models.loading import LoadedModel
 
 StopReason = Literal["stop", "max_tokens"]
@@ -117,8 +118,15 @@ class GenerationResult:
 class BatchGenerator:
     """Runs one batch on a loaded model (blocking; called in the batcher's worker thread)."""
 
-    def __init__(self, loaded: LoadedModel) -> None:
+    def __init__(self, loaded: LoadedModel, image_cache_bytes: int = DEFAULT_MAX_BYTES) -> None:
         self.loaded = loaded
+        self.images: PreparedImages | None = None
+        if image_cache_bytes > 0:
+            self.images = PreparedImages(image_cache_bytes)
+            processor = loaded.processor
+            inner = getattr(processor, "image_processor", None)
+            if inner is not None and not isinstance(inner, CachingImageProcessor):
+                processor.image_processor = CachingImageProcessor(inner, self.images)
         eos = loaded.model.generation_config.eos_token_id
         if eos is None:
             eos = loaded.tokenizer.eos_token_id
@@ -155,7 +163,7 @@ class BatchGenerator:
 
     def _prepare(self, index: int, prompt: VisionPrompt) -> _PreparedRequest:
         """Decode the request's images into its conversation, and render its prompt text."""
-        images = iter([decode_image(reference) for reference in prompt.images])
+        images = iter([decode_image(reference, self.images) for reference in prompt.images])
         conversation = [
             {
                 "role": message["role"],

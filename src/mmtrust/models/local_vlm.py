@@ -12,6 +12,8 @@ Model args (``-M``):
     batch_size: the most requests generated together (default 32).
     batch_wait_ms: how long a request waits for others to join its batch (default 5).
     torch_threads: CPU threads for torch (process-wide; default: torch's choice).
+    image_cache_mb: memory for decoded images and image-processor outputs, kept by image
+        bytes so an image asked several times is prepared once (default 512; 0: off).
     trust_remote_code: run code shipped with the checkpoint (default false).
 
 Generation: greedy when temperature is unset or 0, otherwise sampling with temperature,
@@ -62,12 +64,15 @@ from mmtrust.models.conversation import UnsupportedContentError, to_vision_promp
 if TYPE_CHECKING:
     from mmtrust.models.conversation import VisionPrompt
     from mmtrust.models.generation import BatchKey, GenerationResult
+    from mmtrust.models.image_cache import CacheStatistics
     from mmtrust.models.loading import LoadedModel
 
 logger = logging.getLogger(__name__)
 
 DEFAULT_BATCH_SIZE = 32
 DEFAULT_BATCH_WAIT_MS = 5.0
+DEFAULT_IMAGE_CACHE_MB = 512.0
+"""Decoded images and processor outputs kept (``models/image_cache``); 0 turns it off."""
 DEFAULT_MAX_NEW_TOKENS = 512
 """Enough for the short answers and explanations of mmtrust's benchmarks."""
 
@@ -88,6 +93,7 @@ class LocalVisionLanguageAPI(ModelAPI):
         batch_wait_ms: float = DEFAULT_BATCH_WAIT_MS,
         torch_threads: int | None = None,
         trust_remote_code: bool = False,
+        image_cache_mb: float = DEFAULT_IMAGE_CACHE_MB,
         **unknown_args: Any,
     ) -> None:
         config = config or GenerateConfig()
@@ -95,8 +101,8 @@ class LocalVisionLanguageAPI(ModelAPI):
         if unknown_args:
             raise PrerequisiteError(
                 f"Unknown model arg(s) for {model_name}: {', '.join(sorted(unknown_args))}. "
-                "hf-vlm takes device, dtype, batch_size, batch_wait_ms, torch_threads and "
-                "trust_remote_code."
+                "hf-vlm takes device, dtype, batch_size, batch_wait_ms, torch_threads, "
+                "trust_remote_code and image_cache_mb."
             )
         self.batch_size = _positive_int("batch_size", batch_size)
         batch_wait_s = _non_negative_float("batch_wait_ms", batch_wait_ms) / 1000
@@ -126,8 +132,10 @@ class LocalVisionLanguageAPI(ModelAPI):
             dtype=resolve_dtype(str(dtype)),
             trust_remote_code=trust_remote_code,
         )
+        cache_bytes = int(_non_negative_float("image_cache_mb", image_cache_mb) * 1024**2)
+        self.generator = BatchGenerator(self.loaded, image_cache_bytes=cache_bytes)
         self.batcher: MicroBatcher[BatchKey, VisionPrompt, GenerationResult] = MicroBatcher(
-            BatchGenerator(self.loaded),
+            self.generator,
             max_batch_size=self.batch_size,
             max_wait_s=batch_wait_s,
             name=f"hf-vlm:{self.model_dir.name}",
@@ -145,6 +153,11 @@ class LocalVisionLanguageAPI(ModelAPI):
     def batch_statistics(self) -> BatchStatistics:
         """How many batches ran, and how large they were."""
         return self.batcher.statistics
+
+    @property
+    def image_cache_statistics(self) -> CacheStatistics | None:
+        """Hits and misses of the prepared-image cache (None: the cache is off)."""
+        return self.generator.images.statistics() if self.generator.images else None
 
     async def generate(
         self,

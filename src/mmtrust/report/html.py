@@ -9,6 +9,7 @@ from mmtrust.report.calibration_html import calibration_section
 from mmtrust.report.consistency_html import consistency_section
 from mmtrust.report.formatting import count, escape, pct, pct_interval
 from mmtrust.report.idk_html import idk_section
+from mmtrust.report.log_selection import LogSelection
 from mmtrust.report.refusal_html import oversensitivity_section, refusal_section
 from mmtrust.report.results import Run
 
@@ -51,7 +52,9 @@ _EXPLANATIONS = [
 ]
 
 
-def render_report(runs: list[Run], title: str = "mmtrust trust report") -> str:
+def render_report(
+    runs: list[Run], title: str = "mmtrust trust report", selection: LogSelection | None = None
+) -> str:
     parts = [
         "<!doctype html><html lang='en'><head><meta charset='utf-8'>",
         f"<title>{escape(title)}</title><style>{_CSS}</style></head><body>",
@@ -60,7 +63,8 @@ def render_report(runs: list[Run], title: str = "mmtrust trust report") -> str:
         "intervals are 95% Wilson intervals.</p>",
     ]
     if not runs:
-        parts.append("<p>No mmtrust runs were found in the logs.</p></body></html>")
+        parts.append("<p>No complete mmtrust runs were found in the logs.</p>")
+        parts.append(_not_reported_section(runs, selection) + "</body></html>")
         return "".join(parts)
     calibration = [run for run in runs if run.details.get("benchmark") == "calibration"]
     abstention = [run for run in runs if run.details.get("benchmark") == "idk"]
@@ -81,13 +85,66 @@ def render_report(runs: list[Run], title: str = "mmtrust trust report") -> str:
     parts.append(refusal_section(refusal))
     for run in misleading:
         parts.append(_run_section(run))
+    parts.append(_not_reported_section(runs, selection))
     parts.append("</body></html>")
     return "".join(parts)
 
 
-def write_report(runs: list[Run], path: Path) -> None:
+def write_report(runs: list[Run], path: Path, selection: LogSelection | None = None) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(render_report(runs), encoding="utf-8")
+    path.write_text(render_report(runs, selection=selection), encoding="utf-8")
+
+
+def _not_reported_section(runs: list[Run], selection: LogSelection | None) -> str:
+    """Failed samples, incomplete runs and unreadable logs: apart from the results, and in no
+    number above."""
+    failed = [run for run in runs if run.details.get("samples_failed")]
+    if not failed and (selection is None or not (selection.incomplete or selection.problems)):
+        return ""
+    parts = ["<h2 id='not-reported'>What is not in the numbers</h2>"]
+    if failed:
+        parts.append(
+            "<p class='note'>Samples that failed (e.g. provider faults on every attempt): left "
+            "out of their run's numbers. The same <code>mmtrust run</code> command asks them "
+            "again.</p><table><tr><th class='l'>task</th><th class='l'>model</th>"
+            "<th>samples failed</th><th class='l'>log</th></tr>"
+        )
+        parts += [
+            f"<tr><td class='l'>{escape(run.task)}</td><td class='l'>{escape(run.model)}</td>"
+            f"<td>{count(run.details['samples_failed'])}</td>"
+            f"<td class='l'>{escape(str(run.details.get('provenance', {}).get('log', '')))}</td>"
+            "</tr>"
+            for run in failed
+        ]
+        parts.append("</table>")
+    if selection is None:
+        return "".join(parts)
+    if selection.incomplete:
+        parts.append(
+            "<p class='note'>Incomplete runs (interrupted, failed or cancelled, with no complete "
+            "log of the same task): left out of every number above. Running the same "
+            "<code>mmtrust run</code> command again finishes them.</p><table><tr>"
+            "<th class='l'>task</th><th class='l'>model</th><th class='l'>status</th>"
+            "<th>samples logged</th><th>samples planned</th><th class='l'>error</th>"
+            "<th class='l'>log</th></tr>"
+        )
+        parts += [
+            f"<tr><td class='l'>{escape(r.task)}</td><td class='l'>{escape(r.model)}</td>"
+            f"<td class='l'>incomplete ({escape(r.status)})</td><td>{r.samples_logged}</td>"
+            f"<td>{count(r.samples_planned)}</td><td class='l'>{escape(r.error or '')}</td>"
+            f"<td class='l'>{escape(r.log)}</td></tr>"
+            for r in selection.incomplete
+        ]
+        parts.append("</table>")
+    if selection.problems:
+        parts.append("<p class='note'>Logs that gave no result:</p><table><tr>")
+        parts.append("<th class='l'>log</th><th class='l'>why</th></tr>")
+        parts += [
+            f"<tr><td class='l'>{escape(p.log)}</td><td class='l'>{escape(p.reason)}</td></tr>"
+            for p in selection.problems
+        ]
+        parts.append("</table>")
+    return "".join(parts)
 
 
 def _summary_table(runs: list[Run]) -> str:

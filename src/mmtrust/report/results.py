@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from inspect_ai.log import EvalLog, list_eval_logs, read_eval_log
+from inspect_ai.log import EvalLog
 from inspect_ai.scorer import SampleScore
 
 from mmtrust.metrics.misleading import MisleadingSummary, summarise, summarise_by
@@ -18,6 +18,7 @@ from mmtrust.report.calibration_results import TASK_NAME as CALIBRATION_TASK
 from mmtrust.report.calibration_results import calibration_run_fields
 from mmtrust.report.consistency_results import consistency_run_fields
 from mmtrust.report.idk_results import idk_run_fields
+from mmtrust.report.log_selection import LogProblem, LogSelection, select_logs
 from mmtrust.report.refusal_results import refusal_run_fields
 from mmtrust.scoring.mub import outcome_from_score
 
@@ -45,13 +46,39 @@ class Run:
         }
 
 
-def collect_runs(log_dir: Path | str) -> list[Run]:
-    """Every run found in the logs of ``log_dir`` (recursively), oldest first."""
+@dataclass
+class Collected:
+    """The runs of a log folder, and what it held that is not a result."""
+
+    runs: list[Run]
+    selection: LogSelection
+
+    def not_reported(self) -> dict[str, Any]:
+        return {
+            "incomplete": [run.as_dict() for run in self.selection.incomplete],
+            "problems": [problem.as_dict() for problem in self.selection.problems],
+            "superseded": self.selection.superseded,
+        }
+
+
+def collect(log_dir: Path | str) -> Collected:
+    """Every run of the complete logs in ``log_dir`` (recursively, oldest first; one log per
+    task: ``log_selection``), with the incomplete and unreadable logs accounted for."""
+    selection = select_logs(log_dir)
     runs: list[Run] = []
-    for info in list_eval_logs(str(log_dir)):
-        log = read_eval_log(info.name)
-        runs.extend(runs_from_log(log))
-    return runs
+    for log in selection.complete:
+        found = runs_from_log(log)
+        if not found:
+            selection.problems.append(
+                LogProblem(log.location, f"task {log.eval.task!r} is not an mmtrust benchmark")
+            )
+        runs.extend(found)
+    return Collected(runs, selection)
+
+
+def collect_runs(log_dir: Path | str) -> list[Run]:
+    """The runs of ``collect(log_dir)``."""
+    return collect(log_dir).runs
 
 
 def runs_from_log(log: EvalLog) -> list[Run]:
@@ -190,7 +217,8 @@ def redact_secrets(values: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def write_results(runs: list[Run], path: Path) -> None:
+def write_results(runs: list[Run], path: Path, not_reported: dict[str, Any] | None = None) -> None:
+    """results.json: the runs, and (``Collected.not_reported``) the logs that are no result."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    document = {"runs": [run.as_dict() for run in runs]}
+    document = {"runs": [run.as_dict() for run in runs], **(not_reported or {})}
     path.write_text(json.dumps(document, indent=2, default=str) + "\n", encoding="utf-8")

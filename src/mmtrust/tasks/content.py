@@ -1,5 +1,6 @@
 """What mmtrust's solvers share: a sample's image, image-then-text turns, and asking a model
-without letting a failed request escape the sample."""
+without letting a failed request escape the sample (transient provider faults are retried
+first, and fail the sample when they persist: ``provider_faults``)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,8 @@ from inspect_ai.model import (
 )
 from inspect_ai.solver import TaskState
 from inspect_ai.util import LimitExceededError
+
+from mmtrust.models.provider_faults import ProviderFaultError, with_fault_retries
 
 
 def first_image(state: TaskState) -> ContentImage | None:
@@ -38,10 +41,14 @@ async def generate_or_failure(
 ) -> ModelOutput | str:
     """The model's output, or why there is none ("Type: message" for a raised error, or the
     output's own error): a failed request becomes an outcome of its item, never an exception
-    out of the sample. A sample limit (time, tokens) is not a failure and still ends it."""
+    out of the sample. Two exceptions do end the sample: a sample limit (time, tokens), which
+    is not a failure, and a ``ProviderFaultError`` (transient faults on every attempt), which
+    is not the model's answer: the sample is asked again on retry or resume."""
     try:
-        output = await model.generate(messages, config=config or GenerateConfig())
-    except LimitExceededError:
+        output = await with_fault_retries(
+            lambda: model.generate(messages, config=config or GenerateConfig())
+        )
+    except (LimitExceededError, ProviderFaultError):
         raise
     except Exception as error:
         return f"{type(error).__name__}: {error}"

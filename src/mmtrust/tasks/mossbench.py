@@ -23,6 +23,7 @@ from inspect_ai.util import LimitExceededError
 from mmtrust.datasets.mossbench import MossbenchSubset, load_mossbench
 from mmtrust.datasets.schema import ItemMetadata
 from mmtrust.metrics.refusal import ACCOUNTINGS, Accounting, RefusalItem, refusal_rate
+from mmtrust.models.provider_faults import ProviderFaultError, with_fault_retries
 from mmtrust.scoring.refusal import classify_refusal
 from mmtrust.scoring.refusal.model_judge import (
     judge_outcome_for_response,
@@ -132,8 +133,8 @@ def ask_once() -> Solver:
             return state
         message = ChatMessageUser(content=image_and_text(first_image(state), item.question))
         try:
-            output = await get_model().generate([message])
-        except LimitExceededError:
+            output = await with_fault_retries(lambda: get_model().generate([message]))
+        except (LimitExceededError, ProviderFaultError):
             raise
         except Exception as error:
             state.store.set(STORE_KEY, {"error": f"{type(error).__name__}: {error}"})

@@ -26,6 +26,7 @@ from inspect_ai.util import LimitExceededError
 
 from mmtrust.datasets.schema import ItemMetadata
 from mmtrust.metrics.misleading import StageOutcome
+from mmtrust.models.provider_faults import ProviderFaultError, with_fault_retries
 from mmtrust.perturb.hints import trustworld_hints
 from mmtrust.perturb.misleading import (
     DEFAULT_EXPLICIT_TEMPLATE,
@@ -160,10 +161,10 @@ async def _notes(
         generator = get_model(role=GENERATOR_ROLE)
         prompt = note_request(item, towards_truth, count)
         try:
-            output = await generator.generate(
-                [ChatMessageUser(content=image_and_text(image, prompt))]
+            output = await with_fault_retries(
+                lambda: generator.generate([ChatMessageUser(content=image_and_text(image, prompt))])
             )
-        except LimitExceededError:
+        except (LimitExceededError, ProviderFaultError):
             raise
         except Exception as error:
             raise NoteUnavailableError(f"generator model failed: {_describe(error)}") from error

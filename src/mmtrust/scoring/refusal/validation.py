@@ -18,6 +18,7 @@ from typing import Any, Final
 
 from mmtrust.metrics.agreement import agreement_summary
 from mmtrust.metrics.proportion import Proportion
+from mmtrust.models.provider_faults import with_fault_retries
 from mmtrust.scoring.refusal.judge import RefusalJudge
 from mmtrust.scoring.refusal.labelled import LabelledReply
 from mmtrust.scoring.refusal.model_judge import judge_outcome_for_response, judge_prompt
@@ -88,8 +89,10 @@ async def judge_with_grader(
             return JudgedReply(reply, "no_response", missing.problem or "")
         async with gate:
             try:
-                output = await model.generate(
-                    judge_prompt(reply.request, reply.response), config=config
+                output = await with_fault_retries(
+                    lambda: model.generate(
+                        judge_prompt(reply.request, reply.response), config=config
+                    )
                 )
             except Exception as error:  # a provider fault is recorded, never a verdict
                 result = JudgedReply(reply, "judge_error", f"{type(error).__name__}: {error}")
