@@ -8,7 +8,7 @@ RUNTIME_STAMP := $(VENV)/.runtime-installed
 DEV_STAMP := $(VENV)/.dev-installed
 PYTEST_WORKERS ?= 2
 
-.PHONY: install install-dev demo test lint typecheck clean refusal-head
+.PHONY: install install-dev demo test lint typecheck clean refusal-head gpu-check
 
 $(RUNTIME_STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -43,6 +43,10 @@ test: lint typecheck
 XSTEST ?= ../shared/data/xstest
 refusal-head: install
 	HF_HUB_OFFLINE=1 OMP_WAIT_POLICY=PASSIVE $(BIN)/python -m mmtrust.scoring.refusal.training --xstest $(XSTEST)
+
+# On a machine with a GPU only (never in CI): the local provider on CUDA, one summary table.
+gpu-check: install
+	$(BIN)/python benchmarks/gpu_check.py
 
 clean:
 	rm -rf $(VENV) out logs .mypy_cache .ruff_cache .pytest_cache

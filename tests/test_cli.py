@@ -66,4 +66,12 @@ def test_bad_arguments_are_clear(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["run", "mub_explicit", "-T", "oops"]) == 2
     assert "KEY=VALUE" in capsys.readouterr().err
     assert main(["run", "no_such_suite_or_task", "-T", "n=1"]) == 2
+    assert "Unknown task or suite 'no_such_suite_or_task'" in capsys.readouterr().err
+    assert main(["run", "mmtrust/mub_mislead"]) == 2
+    error = capsys.readouterr().err
+    assert "Did you mean: mub_misleading" in error and "mmtrust list" in error
+    assert main(["run", "mub_explicit", "-T", "fit_n=3"]) == 2
+    error = capsys.readouterr().err
+    assert "fit_n taken by no task: mub_explicit takes" in error and " n," in error
+    assert main(["run", "inspect_evals/mmmu", "-T", "n=1"]) == 2
     assert "external task" in capsys.readouterr().err

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import inspect
 import logging
 from collections.abc import Sequence
@@ -62,6 +63,7 @@ def resolve_tasks(targets: Sequence[str], task_args: dict[str, Any]) -> list[Tas
         if target in SUITES:
             chosen.extend(suite_tasks(target))
         else:
+            _check_known(target)
             chosen.append(SuiteTask(target))
     resolved: list[Task | str] = []
     used: set[str] = set()
@@ -81,9 +83,28 @@ def resolve_tasks(targets: Sequence[str], task_args: dict[str, Any]) -> list[Tas
             resolved.append(entry.name)
     unused = sorted(task_args.keys() - used)
     if unused:
-        names = ", ".join(entry.name for entry in chosen)
-        raise ValueError(f"task argument(s) {unused} are arguments of none of: {names}")
+        takes = {
+            entry.name: sorted(_task_parameters(MMTRUST_TASKS[short]) or [])
+            for entry in chosen
+            if (short := entry.name.removeprefix("mmtrust/")) in MMTRUST_TASKS
+        }
+        described = "; ".join(f"{name} takes {', '.join(args)}" for name, args in takes.items())
+        raise ValueError(f"task argument(s) {', '.join(unused)} taken by no task: {described}")
     return resolved
+
+
+def _check_known(target: str) -> None:
+    """An mmtrust name (bare or ``mmtrust/...``) must be a task or suite; other names
+    (``package/task``) are Inspect's to find."""
+    if "/" in target and not target.startswith("mmtrust/"):
+        return
+    short = target.removeprefix("mmtrust/")
+    if short in MMTRUST_TASKS:
+        return
+    known = [*MMTRUST_TASKS, *SUITES]
+    close = difflib.get_close_matches(short, known, n=4, cutoff=0.5)
+    hint = f" Did you mean: {', '.join(close)}?" if close else ""
+    raise ValueError(f"Unknown task or suite '{target}'.{hint} `mmtrust list` lists them all.")
 
 
 def _task_parameters(task: Any) -> set[str] | None:
@@ -114,7 +135,7 @@ def run(targets: Sequence[str], options: RunOptions) -> list[EvalLog]:
     common: dict[str, Any] = {
         "model": options.model,
         "model_base_url": options.model_base_url,
-        "model_args": options.model_args,
+        "model_args": pinned_model_args(options.model, options.model_args),
         "model_roles": roles or None,
         "log_dir": options.log_dir,
         "limit": options.limit,
@@ -134,6 +155,19 @@ def run(targets: Sequence[str], options: RunOptions) -> list[EvalLog]:
         **common,
     )
     return [_ask_failed_samples_again(log, common) for log in logs]
+
+
+def pinned_model_args(model: str, model_args: dict[str, Any]) -> dict[str, Any]:
+    """``model_args`` with a local hub model's ``revision`` resolved to its commit (the model
+    downloaded now if need be), so the log, results.json and a resume name the exact weights."""
+    provider, _, name = model.partition("/")
+    if provider != "hf-vlm" or Path(name).expanduser().exists() or name.count("/") != 1:
+        return model_args
+    from mmtrust.models.loading import hub_snapshot, snapshot_commit
+
+    revision = model_args.get("revision")
+    commit = snapshot_commit(hub_snapshot(name, None if revision is None else str(revision)))
+    return model_args if commit is None else {**model_args, "revision": commit}
 
 
 def _ask_failed_samples_again(log: EvalLog, common: dict[str, Any]) -> EvalLog:

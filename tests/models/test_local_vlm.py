@@ -271,7 +271,7 @@ def test_an_unknown_model_type_is_refused_clearly(tmp_path: Path) -> None:
 def test_a_missing_model_is_reported_clearly(tmp_path: Path) -> None:
     with pytest.raises(FileNotFoundError, match="No model directory at"):
         load(tmp_path / "absent")
-    with pytest.raises(FileNotFoundError, match="not a model in the local Hugging Face cache"):
+    with pytest.raises(FileNotFoundError, match="not in the local Hugging Face cache"):
         load("no-such-org/no-such-model")
     with pytest.raises(FileNotFoundError, match=r"has no config\.json"):
         load(tmp_path)

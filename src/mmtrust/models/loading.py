@@ -1,10 +1,11 @@
 """Find, check and load a Hugging Face image-text-to-text model for local generation.
 
-Everything loads from disk: a model name is a directory, the alias ``reference`` (the
-packaged reference model), or a hub id already in the local Hugging Face cache. Nothing is
-downloaded. Each failure raises an error that names the model, what is wrong, and what to
-do; they derive from Inspect's ``PrerequisiteError`` so ``inspect eval`` prints the message
-instead of a traceback.
+A model name is a directory, the alias ``reference`` (the packaged reference model), or a hub
+id, which resolves as the Hugging Face libraries resolve one: from the cache when it is there,
+downloaded when it is not (``HF_HUB_OFFLINE=1``, ``HF_HOME`` and ``HF_TOKEN`` honoured; a
+``revision`` pins a commit, branch or tag). Each failure raises an error that names the model,
+what is wrong, and what to do; they derive from Inspect's ``PrerequisiteError`` so ``inspect
+eval`` prints the message instead of a traceback.
 """
 
 from __future__ import annotations
@@ -69,7 +70,7 @@ class LoadedModel:
         return self.model.device
 
 
-def resolve_model_dir(name: str) -> Path:
+def resolve_model_dir(name: str, revision: str | None = None) -> Path:
     """The directory holding model ``name`` (see the module docstring for what it may be)."""
     if name == REFERENCE_MODEL_NAME:
         try:
@@ -86,21 +87,66 @@ def resolve_model_dir(name: str) -> Path:
             f"No model directory at {path}. Pass the directory written by save_pretrained "
             "(it holds config.json and the weights)."
         )
-    return _checked_model_dir(_cached_hub_snapshot(name))
+    return _checked_model_dir(hub_snapshot(name, revision))
 
 
-def _cached_hub_snapshot(repo_id: str) -> Path:
-    from huggingface_hub import snapshot_download
-    from huggingface_hub.constants import HF_HUB_CACHE
+NOT_PYTORCH_WEIGHTS = ["*.onnx", "onnx/*", "*.msgpack", "*.h5", "*.ot", "*.gguf", "original/*"]
+"""Files of other frameworks a hub repository may also hold: never downloaded."""
 
+
+def hub_snapshot(repo_id: str, revision: str | None = None) -> Path:
+    """The local snapshot of hub model ``repo_id`` at ``revision``: the cached one, or one
+    downloaded now (what ``transformers``' ``from_pretrained`` would do). Its folder name is
+    the commit hash (``snapshot_commit``)."""
+    from huggingface_hub import constants, snapshot_download
+    from huggingface_hub.errors import (
+        GatedRepoError,
+        HFValidationError,
+        LocalEntryNotFoundError,
+        RepositoryNotFoundError,
+        RevisionNotFoundError,
+    )
+
+    at = f" at revision '{revision}'" if revision else ""
     try:
-        return Path(snapshot_download(repo_id, local_files_only=True))
-    except Exception as error:  # not cached, or an invalid repo id
+        return Path(
+            snapshot_download(repo_id, revision=revision, ignore_patterns=NOT_PYTORCH_WEIGHTS)
+        )
+    except GatedRepoError as error:
         raise ModelNotFoundError(
-            f"'{repo_id}' is not a model directory, and not a model in the local Hugging Face "
-            f"cache ({HF_HUB_CACHE}); models are never downloaded here. Pass a local directory, "
-            f"or download the model first where there is network access ({error})."
+            f"'{repo_id}' is a gated model: accept its terms on the Hugging Face Hub, then give "
+            "a token with access (HF_TOKEN, or `hf auth login`)."
         ) from error
+    except RevisionNotFoundError as error:
+        raise ModelNotFoundError(f"'{repo_id}' has no revision '{revision}' on the Hub.") from error
+    except RepositoryNotFoundError as error:
+        raise ModelNotFoundError(
+            f"'{repo_id}' is not a model directory, and the Hugging Face Hub has no model of "
+            "that id (or it is private: give a token with access, HF_TOKEN)."
+        ) from error
+    except LocalEntryNotFoundError as error:
+        cache = constants.HF_HUB_CACHE
+        if constants.HF_HUB_OFFLINE:
+            raise ModelNotFoundError(
+                f"'{repo_id}'{at} is not a model directory, and not in the local Hugging Face "
+                f"cache ({cache}); HF_HUB_OFFLINE=1 forbids downloading it. Unset HF_HUB_OFFLINE "
+                "to download it, or set HF_HOME (or HF_HUB_CACHE) to a cache that holds it."
+            ) from error
+        raise ModelNotFoundError(
+            f"'{repo_id}'{at} is not a model directory, not in the local Hugging Face cache "
+            f"({cache}), and the Hub could not be reached to download it ({error})."
+        ) from error
+    except HFValidationError as error:
+        raise ModelNotFoundError(
+            f"'{repo_id}' is neither a model directory nor a valid hub id ({error})."
+        ) from error
+
+
+def snapshot_commit(directory: Path) -> str | None:
+    """The commit hash of a hub snapshot folder (``.../snapshots/<commit>``), else None."""
+    name = directory.name
+    is_hash = len(name) == 40 and all(c in "0123456789abcdef" for c in name)
+    return name if is_hash and directory.parent.name == "snapshots" else None
 
 
 def _checked_model_dir(path: Path) -> Path:
@@ -171,6 +217,12 @@ def resolve_device(spec: str) -> Any:
     raise PrerequisiteError(f"Unknown device '{spec}': use auto, cpu, cuda or cuda:N.")
 
 
+def _on_cuda(device: Any, device_map: Any) -> bool:
+    if device_map is not None:
+        return bool(torch.cuda.is_available()) and device_map != "cpu"
+    return getattr(device, "type", None) == "cuda"
+
+
 def resolve_dtype(spec: str) -> Any:
     """``auto`` keeps the checkpoint's own dtype; or float32, bfloat16, float16."""
     if spec == "auto":
@@ -181,10 +233,21 @@ def resolve_dtype(spec: str) -> Any:
 
 
 def load_vision_language_model(
-    directory: Path, *, device: Any, dtype: Any, trust_remote_code: bool
+    directory: Path,
+    *,
+    device: Any,
+    dtype: Any,
+    trust_remote_code: bool,
+    device_map: str | dict[str, Any] | None = None,
+    attn_implementation: str | None = None,
 ) -> LoadedModel:
-    """Load processor and model from ``directory`` onto ``device``, ready for batching."""
-    check_image_text_to_text(directory, trust_remote_code=trust_remote_code)
+    """Load processor and model from ``directory`` onto ``device`` (or, with a
+    ``device_map`` such as ``auto``, spread by accelerate over the visible GPUs), ready for
+    batching. With dtype ``auto`` the checkpoint's dtype is kept; on CUDA a checkpoint that
+    declares none loads in bfloat16 rather than float32."""
+    config = check_image_text_to_text(directory, trust_remote_code=trust_remote_code)
+    if dtype == "auto" and getattr(config, "dtype", None) is None and _on_cuda(device, device_map):
+        dtype = torch.bfloat16
     processor = AutoProcessor.from_pretrained(directory, trust_remote_code=trust_remote_code)
     if not hasattr(processor, "image_processor") or not hasattr(processor, "tokenizer"):
         raise UnsupportedModelError(
@@ -203,10 +266,16 @@ def load_vision_language_model(
             f"{directory}: neither the processor nor the tokenizer has a chat template, so "
             "there is no way to turn messages into a prompt. Save one with the processor."
         )
+    extra: dict[str, Any] = {}
+    if attn_implementation is not None:
+        extra["attn_implementation"] = attn_implementation
+    if device_map is not None:
+        extra["device_map"] = device_map
     model = AutoModelForImageTextToText.from_pretrained(
-        directory, dtype=dtype, trust_remote_code=trust_remote_code
+        directory, dtype=dtype, trust_remote_code=trust_remote_code, **extra
     )
-    model = model.to(device).eval()
+    # a sharded model stays where accelerate put it; inputs go to its first device
+    model = (model if device_map is not None else model.to(device)).eval()
     return LoadedModel(
         directory=directory,
         model=model,

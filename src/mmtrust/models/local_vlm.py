@@ -1,20 +1,26 @@
 """Inspect model providers for local Hugging Face vision-language (image-text-to-text) models.
 
 ``hf-vlm/<model>`` serves any model that ``AutoProcessor`` + ``AutoModelForImageTextToText``
-load: ``<model>`` is a directory, a hub id already in the local Hugging Face cache, or
-``reference`` (mmtrust's packaged reference model, also reachable as ``mmtrust/reference``).
-Inspect's own ``hf`` provider is text-only; this one takes images, batches concurrent samples
-and reports per-token log-probabilities.
+load: ``<model>`` is a directory, a hub id (from the Hugging Face cache, downloaded when
+missing), or ``reference`` (mmtrust's packaged reference model, also reachable as
+``mmtrust/reference``). Inspect's own ``hf`` provider is text-only; this one takes images,
+batches concurrent samples and reports per-token log-probabilities.
 
 Model args (``-M``):
     device: ``auto`` (CUDA if available, else CPU), ``cpu``, ``cuda`` or ``cuda:N``.
-    dtype: ``auto`` (the checkpoint's), ``float32``, ``bfloat16`` or ``float16``.
+    dtype: ``auto`` (the checkpoint's; on CUDA bfloat16 when it declares none), ``float32``,
+        ``bfloat16`` or ``float16``.
     batch_size: the most requests generated together (default 32).
     batch_wait_ms: how long a request waits for others to join its batch (default 5).
     torch_threads: CPU threads for torch (process-wide; default: torch's choice).
     image_cache_mb: memory for decoded images and image-processor outputs, kept by image
         bytes so an image asked several times is prepared once (default 512; 0: off).
     trust_remote_code: run code shipped with the checkpoint (default false).
+    revision: a hub id's commit, branch or tag (default: the hub's main); ``mmtrust run`` pins
+        it to the resolved commit, so the log names the exact weights.
+    device_map: ``auto`` spreads a model too large for one GPU over the visible GPUs
+        (accelerate); ``device`` is then ignored.
+    attn_implementation: passed to ``from_pretrained`` (``sdpa``, ``flash_attention_2``, ...).
 
 Generation: greedy when temperature is unset or 0, otherwise sampling with temperature,
 top_p and top_k. With a ``seed``, sampled output is reproducible for the same batch, but a
@@ -71,6 +77,18 @@ logger = logging.getLogger(__name__)
 
 DEFAULT_BATCH_SIZE = 32
 DEFAULT_BATCH_WAIT_MS = 5.0
+MODEL_ARGS = (
+    "device",
+    "dtype",
+    "device_map",
+    "attn_implementation",
+    "revision",
+    "batch_size",
+    "batch_wait_ms",
+    "torch_threads",
+    "trust_remote_code",
+    "image_cache_mb",
+)
 DEFAULT_IMAGE_CACHE_MB = 512.0
 """Decoded images and processor outputs kept (``models/image_cache``); 0 turns it off."""
 DEFAULT_MAX_NEW_TOKENS = 512
@@ -94,6 +112,9 @@ class LocalVisionLanguageAPI(ModelAPI):
         torch_threads: int | None = None,
         trust_remote_code: bool = False,
         image_cache_mb: float = DEFAULT_IMAGE_CACHE_MB,
+        revision: str | None = None,
+        device_map: str | None = None,
+        attn_implementation: str | None = None,
         **unknown_args: Any,
     ) -> None:
         config = config or GenerateConfig()
@@ -101,8 +122,7 @@ class LocalVisionLanguageAPI(ModelAPI):
         if unknown_args:
             raise PrerequisiteError(
                 f"Unknown model arg(s) for {model_name}: {', '.join(sorted(unknown_args))}. "
-                "hf-vlm takes device, dtype, batch_size, batch_wait_ms, torch_threads, "
-                "trust_remote_code and image_cache_mb."
+                f"hf-vlm takes {', '.join(MODEL_ARGS)}."
             )
         self.batch_size = _positive_int("batch_size", batch_size)
         batch_wait_s = _non_negative_float("batch_wait_ms", batch_wait_ms) / 1000
@@ -121,16 +141,23 @@ class LocalVisionLanguageAPI(ModelAPI):
             resolve_device,
             resolve_dtype,
             resolve_model_dir,
+            snapshot_commit,
         )
 
         if torch_threads is not None:
             torch.set_num_threads(_positive_int("torch_threads", torch_threads))
-        self.model_dir: Path = resolve_model_dir(model_name)
+        self.model_dir: Path = resolve_model_dir(
+            model_name, None if revision is None else str(revision)
+        )
+        self.commit: str | None = snapshot_commit(self.model_dir)
+        """The hub commit of the weights (None for a local directory)."""
         self.loaded: LoadedModel = load_vision_language_model(
             self.model_dir,
             device=resolve_device(str(device)),
             dtype=resolve_dtype(str(dtype)),
             trust_remote_code=trust_remote_code,
+            device_map=device_map,
+            attn_implementation=attn_implementation,
         )
         cache_bytes = int(_non_negative_float("image_cache_mb", image_cache_mb) * 1024**2)
         self.generator = BatchGenerator(self.loaded, image_cache_bytes=cache_bytes)
@@ -194,6 +221,7 @@ class LocalVisionLanguageAPI(ModelAPI):
         call = ModelCall.create(
             request={
                 "model_dir": str(self.model_dir),
+                "commit": self.commit,
                 "prompt": result.prompt,
                 "images": len(prompt.images),
                 "generate_kwargs": result.generate_kwargs,

@@ -199,6 +199,8 @@ def _provenance(log: EvalLog) -> dict[str, Any]:
         "task_args": log.eval.task_args,
         "generate_config": log.plan.config.model_dump(exclude_none=True),
         "model_args": redact_secrets(log.eval.model_args),
+        # a local hub model's commit (mmtrust run pins -M revision to it)
+        "model_revision": log.eval.model_args.get("revision"),
         "created": log.eval.created,
         "status": log.status,
         "log": log.location,
