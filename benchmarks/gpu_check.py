@@ -20,6 +20,7 @@ import asyncio
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -58,12 +59,12 @@ def _ask(model: Model, inputs: list[list[ChatMessage]], config: GenerateConfig) 
 
 
 def _inputs(n: int, calibration: bool = False) -> list[list[ChatMessage]]:
-    prompts = []
+    prompts: list[list[ChatMessage]] = []
     for item in trustworld_items("test", n):
         metadata = item.metadata()
         text = calibration_prompt(metadata) if calibration else clean_prompt(metadata)
-        content = [ContentImage(image=image_to_data_uri(item.image())), ContentText(text=text)]
-        prompts.append([ChatMessageUser(content=content)])
+        image = ContentImage(image=image_to_data_uri(item.image()))
+        prompts.append([ChatMessageUser(content=[image, ContentText(text=text)])])
     return prompts
 
 
@@ -137,16 +138,17 @@ def main() -> int:
         return 2
     print(f"device: {torch.cuda.get_device_name(0)}, torch {torch.__version__}")
     rows: list[Row] = []
-    for check in (
-        lambda: batching(args.n),
-        second_architecture,
-        lambda: logprobs_match(min(args.n, 32)),
-        lambda: sharded(min(args.n, 16)),
-    ):
+    checks: list[tuple[str, Callable[[], list[Row]]]] = [
+        ("batching", lambda: batching(args.n)),
+        ("tiny Qwen2-VL", second_architecture),
+        ("log-probabilities", lambda: logprobs_match(min(args.n, 32))),
+        ("device_map=auto", lambda: sharded(min(args.n, 16))),
+    ]
+    for name, check in checks:
         try:
             rows += check()
         except Exception as error:  # one failed check must not hide the others
-            rows.append((getattr(check, "__name__", "check"), "FAILED", repr(error)[:120]))
+            rows.append((name, "FAILED", repr(error)[:120]))
     rows += [
         ("adversarial images", "not available yet", "no such command in mmtrust yet"),
         ("fine-tuning on misleading data", "not available yet", "no such command yet"),
