@@ -73,5 +73,7 @@ def test_bad_arguments_are_clear(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["run", "mub_explicit", "-T", "fit_n=3"]) == 2
     error = capsys.readouterr().err
     assert "fit_n taken by no task: mub_explicit takes" in error and " n," in error
+    assert main(["run", "mub_explicit", "--fault-retries", "-1"]) == 2
+    assert "must not be negative" in capsys.readouterr().err
     assert main(["run", "inspect_evals/mmmu", "-T", "n=1"]) == 2
     assert "external task" in capsys.readouterr().err

@@ -23,7 +23,7 @@ import pytest
 from inspect_ai.log import read_eval_log
 
 from mmtrust.api import RunOptions, report, run
-from mmtrust.models.provider_faults import BACKOFF_VARIABLE, RETRIES_VARIABLE
+from mmtrust.models.provider_faults import BACKOFF_VARIABLE
 from mmtrust.report.results import collect
 from mmtrust.testing.openai_server import FAULT_KINDS, ServerProcess
 
@@ -58,6 +58,14 @@ def _run(targets: list[str], log_dir: Path, **options: Any) -> list[Any]:
         **{"model_base_url": os.environ["SCRIPTED_BASE_URL"], **options},
     )
     return run(targets, settings)
+
+
+def _four_items_without_retries(log_dir: Path) -> list[Any]:
+    """MUB on 4 items, no request, sample or task retried within the run: its log's samples."""
+    (log,) = _run(
+        [MUB], log_dir, task_args={"n": 4}, sample_retries=0, task_retries=0, fault_retries=0
+    )
+    return read_eval_log(log.location).samples or []
 
 
 def _metrics(log_dir: Path) -> dict[str, Any]:
@@ -101,15 +109,13 @@ def test_faults_of_every_kind_are_retried_and_the_numbers_match_a_clean_run(
     "server", [{"outage_requests": 8, "fault_kinds": "empty_choices"}], indirect=True
 )
 def test_an_empty_choices_list_fails_the_sample_and_a_resume_asks_it_again(
-    server: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    server: Any, tmp_path: Path
 ) -> None:
     # the gateway answers its first 8 requests with no choice at all and mmtrust may not
     # retry: the first request of each of the 4 samples fails, and with it the sample (never
     # an empty, unparseable answer); the run asks the failed samples once more (4 requests),
     # which fail too
-    monkeypatch.setenv(RETRIES_VARIABLE, "0")
-    (log,) = _run([MUB], tmp_path, task_args={"n": 4}, sample_retries=0, task_retries=0)
-    samples = read_eval_log(log.location).samples or []
+    samples = _four_items_without_retries(tmp_path)
     assert len(samples) == 4 and all("empty choices" in str(s.error) for s in samples)
     assert server.stats()["requests"] == 8
     collected = collect(tmp_path)
@@ -117,8 +123,7 @@ def test_an_empty_choices_list_fails_the_sample_and_a_resume_asks_it_again(
     (incomplete,) = collected.selection.incomplete
     assert incomplete.samples_logged == 0 and incomplete.status == "every sample failed"
     # ... and the same run again, the gateway back, asks those samples and finishes
-    (log,) = _run([MUB], tmp_path, task_args={"n": 4}, sample_retries=0, task_retries=0)
-    samples = read_eval_log(log.location).samples or []
+    samples = _four_items_without_retries(tmp_path)
     assert len(samples) == 4 and all(s.error is None for s in samples)
     assert server.stats()["requests"] == 8 + 4 * REQUESTS_PER_MUB_ITEM
     (explicit, implicit) = collect(tmp_path).runs
@@ -130,20 +135,18 @@ def test_an_empty_choices_list_fails_the_sample_and_a_resume_asks_it_again(
     "server", [{"outage_requests": 2, "fault_kinds": "non_json"}], indirect=True
 )
 def test_failed_samples_are_asked_again_alone_and_the_numbers_include_them(
-    server: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    server: Any, tmp_path: Path
 ) -> None:
     # two samples fail (a short outage, no retries allowed); Inspect's eval-set counts the
     # task done, so the run asks only those two again (eval_retry): 2 + 4 * 5 requests
-    monkeypatch.setenv(RETRIES_VARIABLE, "0")
-    (log,) = _run([MUB], tmp_path, task_args={"n": 4}, sample_retries=0, task_retries=0)
+    samples = _four_items_without_retries(tmp_path)
     assert server.stats()["requests"] == 2 + 4 * REQUESTS_PER_MUB_ITEM
-    samples = read_eval_log(log.location).samples or []
     assert len(samples) == 4 and all(s.error is None for s in samples)
     collected = collect(tmp_path)
     assert [run.n for run in collected.runs] == [4, 4]
     assert len(collected.selection.superseded) == 1  # the log with the two failed samples
     # nothing left to ask
-    _run([MUB], tmp_path, task_args={"n": 4}, sample_retries=0, task_retries=0)
+    _four_items_without_retries(tmp_path)
     assert server.stats()["requests"] == 2 + 4 * REQUESTS_PER_MUB_ITEM
 
 

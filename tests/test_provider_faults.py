@@ -13,6 +13,7 @@ from mmtrust.models.provider_faults import (
     RETRIES_VARIABLE,
     FaultRetries,
     ProviderFaultError,
+    fault_settings,
     with_fault_retries,
 )
 
@@ -84,3 +85,14 @@ def test_settings_come_from_the_environment_and_are_checked(
     monkeypatch.setenv(RETRIES_VARIABLE, "-1")
     with pytest.raises(ValueError, match="negative"):
         FaultRetries.from_environment()
+
+
+def test_run_settings_hold_within_the_run_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(BACKOFF_VARIABLE, "0.5")
+    monkeypatch.delenv(RETRIES_VARIABLE, raising=False)
+    with fault_settings(retries=0):
+        assert FaultRetries.from_environment() == FaultRetries(0, 0.5)
+    assert FaultRetries.from_environment() == FaultRetries(3, 0.5)  # restored, both
+    with pytest.raises(ValueError, match="negative"), fault_settings(backoff_s=-1.0):
+        pass
+    assert FaultRetries.from_environment() == FaultRetries(3, 0.5)

@@ -14,6 +14,7 @@ from inspect_ai import Task, eval_retry, eval_set
 from inspect_ai import eval as inspect_eval
 from inspect_ai.log import EvalLog, read_eval_log_sample_summaries
 
+from mmtrust.models.provider_faults import fault_settings
 from mmtrust.report.html import write_report
 from mmtrust.report.results import Collected, collect, write_results
 from mmtrust.suites import SUITES, SuiteTask, suite_tasks
@@ -29,6 +30,12 @@ SAMPLE_RETRIES = 2
 TASK_RETRIES = 2
 TASK_RETRY_WAIT_S = 5.0
 """Wait before the first task retry (Inspect doubles it for each further one)."""
+FAST_LOG_OPTIONS: dict[str, Any] = {
+    "log_realtime": False,
+    "log_images": False,
+    "log_model_api": False,
+}
+"""What ``fast_log`` turns off (the README says what each costs)."""
 
 
 @dataclass
@@ -51,6 +58,11 @@ class RunOptions:
     """Times a failed sample (e.g. persistent provider faults) is asked again within the run."""
     task_retries: int = TASK_RETRIES
     """Times a failed task is run again (its finished samples kept) within the run."""
+    fault_retries: int | None = None
+    """Retries of a request after a transient provider fault (``models/provider_faults``;
+    None: ``MMTRUST_FAULT_RETRIES`` or its default)."""
+    fault_backoff_s: float | None = None
+    """The first wait before such a retry (None: ``MMTRUST_FAULT_BACKOFF_S`` or its default)."""
     fast_log: bool = False
     """Log less for speed with fast servers: no realtime log (no live ``inspect view``), no
     images and no raw model API calls in the log (see the README)."""
@@ -144,17 +156,18 @@ def run(targets: Sequence[str], options: RunOptions) -> list[EvalLog]:
         "retry_on_error": options.sample_retries or None,
     }
     if options.fast_log:
-        common |= {"log_realtime": False, "log_images": False, "log_model_api": False}
-    if not options.resume:
-        return inspect_eval(tasks, **common)
-    _, logs = eval_set(
-        tasks,
-        retry_attempts=options.task_retries,
-        retry_wait=TASK_RETRY_WAIT_S,
-        log_dir_allow_dirty=True,
-        **common,
-    )
-    return [_ask_failed_samples_again(log, common) for log in logs]
+        common |= FAST_LOG_OPTIONS
+    with fault_settings(options.fault_retries, options.fault_backoff_s):
+        if not options.resume:
+            return inspect_eval(tasks, **common)
+        _, logs = eval_set(
+            tasks,
+            retry_attempts=options.task_retries,
+            retry_wait=TASK_RETRY_WAIT_S,
+            log_dir_allow_dirty=True,
+            **common,
+        )
+        return [_ask_failed_samples_again(log, common) for log in logs]
 
 
 def pinned_model_args(model: str, model_args: dict[str, Any]) -> dict[str, Any]:
@@ -175,16 +188,20 @@ def _ask_failed_samples_again(log: EvalLog, common: dict[str, Any]) -> EvalLog:
     Inspect's eval_retry, which keeps the finished samples and asks only the failed ones: so
     the same command, once the fault is gone, completes the run. Eval-set itself counts such
     a log as done, as its failed samples have a (failed) result."""
-    if log.status != "success":
-        return log
-    failed = sum(s.error is not None for s in read_eval_log_sample_summaries(log.location))
+    failed = failed_sample_errors(log)
     if not failed:
         return log
-    logger.warning("%s: asking its %d failed samples again", log.eval.task, failed)
-    retry = {k: common[k] for k in ("log_dir", "max_connections", "display", "retry_on_error")}
-    if common.get("log_realtime") is False:
-        retry |= {"log_realtime": False, "log_images": False, "log_model_api": False}
-    return eval_retry(log.location, **retry)[0]
+    logger.warning("%s: asking its %d failed samples again", log.eval.task, len(failed))
+    names = ("log_dir", "max_connections", "display", "retry_on_error", *FAST_LOG_OPTIONS)
+    return eval_retry(log.location, **{k: common[k] for k in names if k in common})[0]
+
+
+def failed_sample_errors(log: EvalLog) -> list[str]:
+    """The errors of the samples that failed in a complete log (none for another status:
+    its samples are not all there to count)."""
+    if log.status != "success":
+        return []
+    return [s.error for s in read_eval_log_sample_summaries(log.location) if s.error]
 
 
 def report(log_dir: Path | str, out_dir: Path | str) -> Collected:

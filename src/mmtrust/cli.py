@@ -4,20 +4,18 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from inspect_ai.log import read_eval_log_sample_summaries
-
 from mmtrust.api import (
     DEFAULT_MODEL,
     SAMPLE_RETRIES,
     TASK_RETRIES,
     RunOptions,
+    failed_sample_errors,
     report,
     run,
 )
@@ -30,7 +28,7 @@ from mmtrust.calibration.prompt_search import (
     search_answer_lead,
 )
 from mmtrust.datasets.registry import DATASETS
-from mmtrust.models.provider_faults import BACKOFF_VARIABLE, RETRIES_VARIABLE, FaultRetries
+from mmtrust.models.provider_faults import FaultRetries
 from mmtrust.report.calibration_results import calibration_artifacts
 from mmtrust.report.results import Collected, Run, collect_runs
 from mmtrust.suites import SUITE_DESCRIPTIONS, SUITES
@@ -238,24 +236,20 @@ def _run(args: argparse.Namespace) -> int:
         sample_retries=args.sample_retries,
         task_retries=args.task_retries,
         fast_log=args.fast_log,
+        fault_retries=args.fault_retries,
+        fault_backoff_s=args.fault_backoff,
     )
-    # the environment, so that the solvers of every task (and subprocesses) see the setting
-    if args.fault_retries is not None:
-        os.environ[RETRIES_VARIABLE] = str(args.fault_retries)
-    if args.fault_backoff is not None:
-        os.environ[BACKOFF_VARIABLE] = str(args.fault_backoff)
     logs = run(args.targets, options)
     failed = [log for log in logs if log.status != "success"]
     for log in failed:
         print(f"mmtrust: {log.eval.task} ended {log.status}: {log.error}", file=sys.stderr)
     for log in logs:
-        summaries = read_eval_log_sample_summaries(log.location) if log.status == "success" else []
-        errors = [s.error for s in summaries if s.error]
+        errors = failed_sample_errors(log)
         if errors:
             failed.append(log)
             print(
-                f"mmtrust: {log.eval.task}: {len(errors)} of {len(summaries)} samples failed "
-                f"(first: {errors[0][:300]})",
+                f"mmtrust: {log.eval.task}: {len(errors)} samples failed (first: "
+                f"{errors[0][:300]})",
                 file=sys.stderr,
             )
     if failed:

@@ -11,7 +11,8 @@ answer). Here they are retried a bounded number of times; a request that still f
 
 Settings (environment, so that ``inspect eval`` runs honour them too): ``MMTRUST_FAULT_RETRIES``
 (retries after the first attempt, default 3) and ``MMTRUST_FAULT_BACKOFF_S`` (the first wait,
-doubled for each retry and capped at 30 s; default 1).
+doubled for each retry and capped at 30 s; default 1). ``mmtrust run --fault-retries`` and
+``RunOptions`` set them for one run (``fault_settings``).
 """
 
 from __future__ import annotations
@@ -19,7 +20,8 @@ from __future__ import annotations
 import asyncio
 import json
 import os
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Final
 
@@ -70,6 +72,28 @@ class FaultRetries:
 
     def wait_s(self, retry: int) -> float:
         return float(min(self.backoff_s * 2**retry, MAX_BACKOFF_S))
+
+
+@contextmanager
+def fault_settings(retries: int | None = None, backoff_s: float | None = None) -> Iterator[None]:
+    """Within the block, the solvers retry with these settings (None: unchanged); the
+    environment is restored afterwards."""
+    changes = {
+        name: str(value)
+        for name, value in ((RETRIES_VARIABLE, retries), (BACKOFF_VARIABLE, backoff_s))
+        if value is not None
+    }
+    previous = {name: os.environ.get(name) for name in changes}
+    os.environ.update(changes)
+    try:
+        FaultRetries.from_environment()  # a bad value fails here, not in every sample
+        yield
+    finally:
+        for name, old in previous.items():
+            if old is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = old
 
 
 def is_transient(error: BaseException) -> bool:
