@@ -109,4 +109,7 @@ def _incomplete(log: EvalLog) -> IncompleteRun:
 
 
 def _unreadable(error: Exception) -> str:
-    return f"unreadable log ({type(error).__name__}: {error})"
+    return (
+        "unreadable log: corrupt, truncated or not an Inspect log "
+        f"({type(error).__name__}: {error})"
+    )
