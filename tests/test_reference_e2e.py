@@ -9,11 +9,16 @@ has not learnt the world (accuracy near 0.35) or that ignores / always follows a
 from __future__ import annotations
 
 import json
+import math
 import os
+from pathlib import Path
+from typing import Any
 
 import pytest
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+from inspect_ai.log import list_eval_logs, read_eval_log
 
 from mmtrust.api import RunOptions, report, run
 
@@ -21,13 +26,64 @@ N_ITEMS = 90
 
 
 @pytest.fixture(scope="module")
-def results(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, object]]:
+def run_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("reference")
     logs = run(["default"], RunOptions(log_dir=str(root / "logs"), limit=N_ITEMS, display="none"))
     assert [log.status for log in logs] == ["success"] * len(logs), [log.error for log in logs]
     report(root / "logs", root / "out")
-    document = json.loads((root / "out" / "results.json").read_text())
+    return root
+
+
+@pytest.fixture(scope="module")
+def results(run_root: Path) -> dict[str, dict[str, object]]:
+    document = json.loads((run_root / "out" / "results.json").read_text())
     return {entry["task"]: entry for entry in document["runs"]}
+
+
+# (scorer, Inspect metric) -> (results.json task, metric); "{kind}" is a consistency task's
+INSPECT_TO_RESULTS = {
+    ("explicit_misleading", "accuracy"): ("mub_explicit", "accuracy"),
+    ("explicit_misleading", "misleading_rate_t2f"): ("mub_explicit", "misleading_rate_t2f"),
+    ("explicit_misleading", "misleading_rate_f2t"): ("mub_explicit", "misleading_rate_f2t"),
+    ("implicit_misleading", "misleading_rate_t2f"): ("mub_implicit", "misleading_rate_t2f"),
+    ("implicit_misleading", "misleading_rate_f2t"): ("mub_implicit", "misleading_rate_f2t"),
+    ("calibrated_answer", "accuracy"): ("calibration", "accuracy"),
+    ("calibrated_answer", "ece"): ("calibration", "ece"),
+    **{
+        (f"idk_{condition}", inspect_name): (f"idk_{condition}", results_name)
+        for condition in ("none", "option", "instruction")
+        for inspect_name, results_name in (
+            ("idk_rate", "idk_rate"),
+            ("false_idk_rate", "false_idk_rate"),
+            ("answered_accuracy", "accuracy"),
+        )
+    },
+    ("variant_answers", "closed_accuracy"): ("consistency_{kind}", "closed_accuracy"),
+    ("variant_answers", "closed_consistency"): ("consistency_{kind}", "closed_consistency"),
+}
+
+
+def test_inspect_shows_the_numbers_of_results_json(
+    run_root: Path, results: dict[str, dict[str, Any]]
+) -> None:
+    compared = set()
+    for info in list_eval_logs(str(run_root / "logs")):
+        log = read_eval_log(info.name, header_only=True)
+        kind = (log.eval.metadata or {}).get("consistency_task")
+        for score in log.results.scores if log.results else []:
+            for name, value in score.metrics.items():
+                target = INSPECT_TO_RESULTS.get((score.name, name.removeprefix("mmtrust/")))
+                if target is None:
+                    continue
+                task, metric = target[0].format(kind=kind), target[1]
+                expected = results[task]["metrics"][metric]
+                if expected is None:
+                    assert math.isnan(value.value), (task, metric)
+                else:
+                    assert value.value == pytest.approx(expected, abs=1e-9), (task, metric)
+                compared.add((task, metric))
+    # every pair of the table was seen, for each of the three consistency tasks
+    assert len(compared) == len(INSPECT_TO_RESULTS) + 2 * 2
 
 
 def test_reference_model_answers_trustworld(results: dict[str, dict[str, object]]) -> None:

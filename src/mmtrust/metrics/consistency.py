@@ -89,6 +89,18 @@ def closed_form_group_scores(
     return consistencies, accuracies
 
 
+def closed_form_means(
+    groups: Sequence[tuple[str, Sequence[str | None]]],
+) -> tuple[float | None, float | None]:
+    """Item means of ``closed_form_group_scores``: (accuracy, exact-match consistency), None
+    where no group counts."""
+    consistencies, accuracies = closed_form_group_scores(groups)
+    return (
+        sum(accuracies) / len(accuracies) if accuracies else None,
+        sum(consistencies) / len(consistencies) if consistencies else None,
+    )
+
+
 def _unit_rows(vectors: npt.ArrayLike, name: str) -> FloatArray:
     """Rows scaled to unit length, so dot products are cosine similarities (embedders need not
     normalise); a non-2-D array, a non-finite value or a zero row is an error."""

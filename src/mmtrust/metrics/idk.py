@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 from mmtrust.metrics.proportion import Proportion
 
@@ -26,6 +26,12 @@ DECIDED: tuple[IdkOutcome, ...] = ("idk", "correct", "wrong")
 class IdkItem:
     answerable: bool
     outcome: IdkOutcome
+
+    @classmethod
+    def of_score(cls, value: object, metadata: dict[str, Any] | None) -> IdkItem:
+        """The item an IDK scorer's score stands for (its value and metadata)."""
+        answerable = bool((metadata or {}).get("answerable", True))
+        return cls(answerable=answerable, outcome=value)  # type: ignore[arg-type]
 
 
 def idk_rate(items: Iterable[IdkItem]) -> Proportion:

@@ -11,7 +11,7 @@ from inspect_ai.log import EvalLog
 
 from mmtrust.metrics.consistency import (
     ConsistencyGroup,
-    closed_form_group_scores,
+    closed_form_means,
     summarise_groups,
 )
 from mmtrust.metrics.embedding import SentenceEmbedder
@@ -67,7 +67,7 @@ def _empty_flags(metadata: dict[str, Any]) -> list[bool]:
 def _closed_form(scored: list[dict[str, Any]]) -> dict[str, Any]:
     """Accuracy and exact-match consistency of the extracted answers (item means), and the
     accuracy of each variant (original, each rephrasing, style or mask)."""
-    agreements, accuracies = closed_form_group_scores(
+    accuracy, consistency = closed_form_means(
         [(metadata["gold"], metadata["answers"]) for metadata in scored]
     )
     by_variant: dict[str, list[bool]] = defaultdict(list)
@@ -76,7 +76,7 @@ def _closed_form(scored: list[dict[str, Any]]) -> dict[str, Any]:
             if answer is not None:
                 by_variant[label].append(answer == metadata["gold"])
     return {
-        "closed_accuracy": fmean(accuracies) if accuracies else None,
-        "closed_consistency": fmean(agreements) if agreements else None,
+        "closed_accuracy": accuracy,
+        "closed_consistency": consistency,
         "accuracy_by_variant": {label: fmean(v) for label, v in sorted(by_variant.items())},
     }

@@ -23,12 +23,6 @@ def idk_run_fields(log: EvalLog) -> list[tuple[str, int, dict[str, Any]]]:
         ]
         if not scores:
             continue
-        items = [
-            IdkItem(
-                answerable=bool((score.metadata or {}).get("answerable", True)),
-                outcome=score.value,  # type: ignore[arg-type]
-            )
-            for score in scores
-        ]
+        items = [IdkItem.of_score(score.value, score.metadata) for score in scores]
         runs.append((name, len(items), summarise_idk(items)))
     return runs

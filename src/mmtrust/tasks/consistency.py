@@ -16,7 +16,7 @@ from typing import Any, Literal
 from inspect_ai import Epochs, Task, task
 from inspect_ai.dataset import MemoryDataset, Sample
 from inspect_ai.model import ChatMessageUser, ContentImage, GenerateConfig, Model, get_model
-from inspect_ai.scorer import Score, Scorer, Target, scorer
+from inspect_ai.scorer import Metric, SampleScore, Score, Scorer, Target, metric, scorer
 from inspect_ai.solver import Generate, Solver, TaskState, solver
 from inspect_ai.util import materialize_media
 
@@ -29,6 +29,7 @@ from mmtrust.datasets.consistency import (
 )
 from mmtrust.datasets.mmr3 import load_mmr3
 from mmtrust.datasets.schema import ItemMetadata, format_question
+from mmtrust.metrics.consistency import closed_form_means
 from mmtrust.perturb.misleading import clean_prompt
 from mmtrust.scoring.answer import extract_answer
 from mmtrust.tasks.content import generate_or_failure, image_and_text
@@ -199,7 +200,34 @@ async def _ask(
     return {**record, "reply": output.completion, "answer": extracted.answer}
 
 
-@scorer(metrics=[])
+def _closed_form_metric(which: Literal["accuracy", "consistency"]) -> Metric:
+    """Exact-match accuracy or consistency of the extracted answers over the closed-form
+    groups (item means), as results.json's ``closed_*``; NaN when no group counts. MM-R3's
+    embedding consistency needs the sentence embedder and is computed by ``mmtrust report``."""
+
+    @metric(name=f"closed_{which}")
+    def build() -> Metric:
+        def compute(scores: list[SampleScore]) -> float:
+            groups = [
+                (s.score.metadata["gold"], s.score.metadata["answers"])
+                for s in scores
+                if s.score.value == "scored"
+                and s.score.metadata
+                and s.score.metadata.get("closed_form", True)
+            ]
+            accuracy, consistency = closed_form_means(groups)
+            value = accuracy if which == "accuracy" else consistency
+            return float("nan") if value is None else value
+
+        return compute
+
+    return build()
+
+
+CLOSED_FORM_METRICS = [_closed_form_metric("accuracy"), _closed_form_metric("consistency")]
+
+
+@scorer(metrics=CLOSED_FORM_METRICS)
 def variant_answers() -> Scorer:
     """The group's replies, extracted answers and ground truth, for the report's metrics."""
 

@@ -21,13 +21,13 @@ from typing import Any, Literal
 from inspect_ai import Epochs, Task, task
 from inspect_ai.dataset import MemoryDataset
 from inspect_ai.model import ChatMessageUser, GenerateConfig, Model, get_model
-from inspect_ai.scorer import Score, Scorer, Target, scorer
+from inspect_ai.scorer import Metric, SampleScore, Score, Scorer, Target, metric, scorer
 from inspect_ai.solver import Generate, Solver, TaskState, solver
 
 from mmtrust.calibration.prompts import PromptStyle, calibration_prompt
 from mmtrust.datasets.idk import load_newsvqa, trustworld_idk_dataset
 from mmtrust.datasets.schema import ItemMetadata
-from mmtrust.metrics.idk import IdkOutcome
+from mmtrust.metrics.idk import RATES, IdkItem, IdkOutcome
 from mmtrust.scoring.abstention import ABSTAIN_OPTION_TEXT, read_reply
 from mmtrust.scoring.answer import answer_outcome
 from mmtrust.tasks.content import first_image, generate_or_failure, image_and_text
@@ -171,10 +171,36 @@ async def _ask(
     }
 
 
+def _rate_metric(rate: str, name: str) -> Metric:
+    """``metrics.idk.RATES[rate]`` over the run's scores, as Inspect metric ``name``; NaN when
+    no item counts for it."""
+
+    @metric(name=name)
+    def build() -> Metric:
+        def compute(scores: list[SampleScore]) -> float:
+            items = [IdkItem.of_score(s.score.value, s.score.metadata) for s in scores]
+            value = RATES[rate](items).value
+            return float("nan") if value is None else value
+
+        return compute
+
+    return build()
+
+
+HEADLINE_METRICS = [
+    _rate_metric("idk_rate", "idk_rate"),
+    _rate_metric("false_idk_rate", "false_idk_rate"),
+    # results.json's "accuracy" of an IDK run; named apart from the other tasks' accuracy
+    # metrics, which Inspect's registry would otherwise confuse
+    _rate_metric("accuracy", "answered_accuracy"),
+]
+"""What ``inspect eval`` and ``inspect view`` show per condition (results.json has every rate)."""
+
+
 def idk_outcome(condition: AbstainCondition) -> Scorer:
     """The item's outcome under ``condition`` (idk / correct / wrong / unparseable / errors)."""
 
-    @scorer(metrics=[], name=f"idk_{condition}")
+    @scorer(metrics=HEADLINE_METRICS, name=f"idk_{condition}")
     def build() -> Scorer:
         async def score(state: TaskState, target: Target) -> Score:
             record = state.store.get(STORE_KEY)
