@@ -72,16 +72,6 @@ class MisleadingSummary:
     misleading_rate_f2t: Proportion
     counts: dict[str, int]
 
-    def as_dict(self) -> dict[str, object]:
-        return {
-            "n": self.n,
-            "accuracy": self.accuracy.as_dict(),
-            "coverage": self.coverage.as_dict(),
-            "misleading_rate_t2f": self.misleading_rate_t2f.as_dict(),
-            "misleading_rate_f2t": self.misleading_rate_f2t.as_dict(),
-            "counts": self.counts,
-        }
-
 
 def summarise(outcomes: Sequence[MisleadingOutcome]) -> MisleadingSummary:
     return MisleadingSummary(

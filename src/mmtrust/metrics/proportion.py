@@ -35,16 +35,6 @@ class Proportion:
             f"{name}_count": [self.successes, self.total],
         }
 
-    def as_dict(self) -> dict[str, float | int | None]:
-        interval = self.interval
-        return {
-            "value": self.value,
-            "successes": self.successes,
-            "total": self.total,
-            "ci_low": interval[0] if interval else None,
-            "ci_high": interval[1] if interval else None,
-        }
-
 
 def wilson_interval(successes: int, total: int, z: float = Z_95) -> tuple[float, float]:
     """Wilson score interval: well-behaved at 0, 1 and small n, unlike the normal one."""

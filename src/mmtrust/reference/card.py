@@ -48,8 +48,10 @@ def _rates_table(results: dict[str, dict[str, Any]]) -> str:
         explicit, implicit = summary["explicit"], summary["implicit"] or {}
         rows.append(
             f"| {split} | {summary['items']} | {_pct(summary['accuracy'])} "
-            f"| {_pct(explicit['mr_t_to_f'])} | {_pct(explicit['mr_f_to_t'])} "
-            f"| {_pct(implicit.get('mr_t_to_f'))} | {_pct(implicit.get('mr_f_to_t'))} |"
+            f"| {_pct(explicit['misleading_rate_t2f'])} "
+            f"| {_pct(explicit['misleading_rate_f2t'])} "
+            f"| {_pct(implicit.get('misleading_rate_t2f'))} "
+            f"| {_pct(implicit.get('misleading_rate_f2t'))} |"
         )
     return "\n".join(rows)
 

@@ -112,8 +112,8 @@ class MubReport:
 def _misleading_rates(outcomes: Sequence[MisleadingOutcome]) -> dict[str, Any]:
     clean = accuracy(outcomes)
     return {
-        "mr_t_to_f": misleading_rate_t2f(outcomes).value,
-        "mr_f_to_t": misleading_rate_f2t(outcomes).value,
+        "misleading_rate_t2f": misleading_rate_t2f(outcomes).value,
+        "misleading_rate_f2t": misleading_rate_f2t(outcomes).value,
         "clean_correct": clean.successes,
         "clean_wrong": clean.total - clean.successes,
     }

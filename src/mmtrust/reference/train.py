@@ -208,12 +208,16 @@ def _headline(summary: dict[str, Any]) -> str:
     families = ", ".join(
         f"{name} {_rate(acc)}" for name, acc in summary["accuracy_by_family"].items()
     )
+    explicit = summary["explicit"]
     rates = (
-        f"explicit T->F {summary['explicit']['mr_t_to_f']}, F->T {summary['explicit']['mr_f_to_t']}"
+        f"explicit T->F {explicit['misleading_rate_t2f']}, F->T {explicit['misleading_rate_f2t']}"
     )
     if summary["implicit"] is not None:
         implicit = summary["implicit"]
-        rates += f"; implicit T->F {implicit['mr_t_to_f']}, F->T {implicit['mr_f_to_t']}"
+        rates += (
+            f"; implicit T->F {implicit['misleading_rate_t2f']}, "
+            f"F->T {implicit['misleading_rate_f2t']}"
+        )
     return f"acc {_rate(summary['accuracy'])} ({families}); {rates}"
 
 

@@ -60,8 +60,8 @@ def clean_accuracy_metric() -> Metric:
     return _rate(clean_accuracy)
 
 
-@metric(name="answered")
-def answered_metric() -> Metric:
+@metric(name="coverage")
+def coverage_metric() -> Metric:
     """Share of askable items whose clean reply named an option (coverage)."""
     return _rate(coverage)
 
@@ -94,7 +94,7 @@ def excluded_metric() -> Metric:
 
 MISLEADING_METRICS = [
     clean_accuracy_metric(),
-    answered_metric(),
+    coverage_metric(),
     misleading_rate_t2f_metric(),
     misleading_rate_f2t_metric(),
     excluded_metric(),
