@@ -28,8 +28,8 @@ demo: install
 	OMP_WAIT_POLICY=PASSIVE $(BIN)/mmtrust demo --out out
 
 lint: install-dev
-	$(BIN)/ruff check src tests benchmarks
-	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/ruff check src tests benchmarks scripts
+	$(BIN)/ruff format --check src tests benchmarks scripts
 
 typecheck: install-dev
 	$(BIN)/mypy

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from statistics import fmean
 from typing import Any
 
 import numpy as np
@@ -95,9 +96,10 @@ def closed_form_means(
     """Item means of ``closed_form_group_scores``: (accuracy, exact-match consistency), None
     where no group counts."""
     consistencies, accuracies = closed_form_group_scores(groups)
+    # fmean, not sum / len: the same last digits as results.json has always had
     return (
-        sum(accuracies) / len(accuracies) if accuracies else None,
-        sum(consistencies) / len(consistencies) if consistencies else None,
+        fmean(accuracies) if accuracies else None,
+        fmean(consistencies) if consistencies else None,
     )
 
 
