@@ -35,7 +35,7 @@ from inspect_ai.model import (
     get_model,
 )
 
-from mmtrust.calibration.prompts import calibration_prompt
+from mmtrust.benchmarks.calibration.prompts import calibration_prompt
 from mmtrust.datasets.images import image_to_data_uri
 from mmtrust.datasets.trustworld import trustworld_items
 from mmtrust.models.tiny import build_tiny_qwen2_vl, train_chat_tokenizer

@@ -14,11 +14,14 @@ from inspect_ai import Task, eval_retry, eval_set
 from inspect_ai import eval as inspect_eval
 from inspect_ai.log import EvalLog, read_eval_log_sample_summaries
 
+from mmtrust.benchmark import SuiteTask
+from mmtrust.benchmarks import all_tasks
 from mmtrust.models.provider_faults import fault_settings
 from mmtrust.report.html import write_report
-from mmtrust.report.results import Collected, collect, write_results
-from mmtrust.suites import SUITES, SuiteTask, suite_tasks
-from mmtrust.tasks import MMTRUST_TASKS
+from mmtrust.report.results import Collected, collect
+from mmtrust.report.runs import write_results
+from mmtrust.solving import GENERATOR_ROLE, GRADER_ROLE
+from mmtrust.suites import SUITES, suite_tasks
 
 logger = logging.getLogger(__name__)
 
@@ -77,16 +80,17 @@ def resolve_tasks(targets: Sequence[str], task_args: dict[str, Any]) -> list[Tas
         else:
             _check_known(target)
             chosen.append(SuiteTask(target))
+    tasks = all_tasks()
     resolved: list[Task | str] = []
     used: set[str] = set()
     for entry in chosen:
         short = entry.name.removeprefix("mmtrust/")
-        if short in MMTRUST_TASKS:
+        if short in tasks:
             # each task takes the -T arguments it has (``-T n=40`` for several tasks at once)
-            accepted = _task_parameters(MMTRUST_TASKS[short])
+            accepted = _task_parameters(tasks[short])
             own = {k: v for k, v in task_args.items() if accepted is None or k in accepted}
             used |= own.keys()
-            resolved.append(MMTRUST_TASKS[short](**{**entry.args, **own}))
+            resolved.append(tasks[short](**{**entry.args, **own}))
         elif entry.args or task_args:
             raise ValueError(
                 f"Task arguments for the external task {entry.name!r}: use inspect eval"
@@ -96,9 +100,9 @@ def resolve_tasks(targets: Sequence[str], task_args: dict[str, Any]) -> list[Tas
     unused = sorted(task_args.keys() - used)
     if unused:
         takes = {
-            entry.name: sorted(_task_parameters(MMTRUST_TASKS[short]) or [])
+            entry.name: sorted(_task_parameters(tasks[short]) or [])
             for entry in chosen
-            if (short := entry.name.removeprefix("mmtrust/")) in MMTRUST_TASKS
+            if (short := entry.name.removeprefix("mmtrust/")) in tasks
         }
         described = "; ".join(f"{name} takes {', '.join(args)}" for name, args in takes.items())
         raise ValueError(f"task argument(s) {', '.join(unused)} taken by no task: {described}")
@@ -111,9 +115,10 @@ def _check_known(target: str) -> None:
     if "/" in target and not target.startswith("mmtrust/"):
         return
     short = target.removeprefix("mmtrust/")
-    if short in MMTRUST_TASKS:
+    tasks = all_tasks()
+    if short in tasks:
         return
-    known = [*MMTRUST_TASKS, *SUITES]
+    known = [*tasks, *SUITES]
     close = difflib.get_close_matches(short, known, n=4, cutoff=0.5)
     hint = f" Did you mean: {', '.join(close)}?" if close else ""
     raise ValueError(f"Unknown task or suite '{target}'.{hint} `mmtrust list` lists them all.")
@@ -137,7 +142,7 @@ def run(targets: Sequence[str], options: RunOptions) -> list[EvalLog]:
     ``inspect_ai.log.read_eval_log(log.location)`` reads a log's samples."""
     roles = {
         role: model
-        for role, model in (("grader", options.grader), ("generator", options.generator))
+        for role, model in ((GRADER_ROLE, options.grader), (GENERATOR_ROLE, options.generator))
         if model
     }
     max_connections = options.max_connections

@@ -19,20 +19,25 @@ from mmtrust.api import (
     report,
     run,
 )
-from mmtrust.calibration.paraphrase import GeneratorParaphraser, OfflineParaphraser, Paraphraser
-from mmtrust.calibration.prompt_search import (
+from mmtrust.benchmarks import BENCHMARKS, benchmark_of_run
+from mmtrust.benchmarks.calibration.paraphrase import (
+    GeneratorParaphraser,
+    OfflineParaphraser,
+    Paraphraser,
+)
+from mmtrust.benchmarks.calibration.prompt_search import (
     SEED_LEADS,
     SearchResult,
     describe_lead,
     format_round,
     search_answer_lead,
 )
-from mmtrust.datasets.registry import DATASETS
+from mmtrust.benchmarks.calibration.results import calibration_artifacts
 from mmtrust.models.provider_faults import FaultRetries
-from mmtrust.report.calibration_results import calibration_artifacts
-from mmtrust.report.results import Collected, Run, collect_runs
-from mmtrust.suites import SUITE_DESCRIPTIONS, SUITES
-from mmtrust.tasks import MMTRUST_TASKS
+from mmtrust.report.formatting import num
+from mmtrust.report.results import Collected, collect_runs
+from mmtrust.report.runs import Run
+from mmtrust.suites import SUITES
 from mmtrust.validate_judge import add_judge_card, add_validate_judge
 
 
@@ -289,14 +294,17 @@ def _calibrate(args: argparse.Namespace) -> int:
 
 def _list(args: argparse.Namespace) -> int:
     print("tasks:")
-    for name, task in MMTRUST_TASKS.items():
-        doc = (task.__doc__ or "").strip().splitlines()
-        print(f"  mmtrust/{name:<20} {doc[0] if doc else ''}")
+    for benchmark in BENCHMARKS:
+        print(f"  {benchmark.title}:")
+        for task in benchmark.tasks:
+            doc = (task.__doc__ or "").strip().splitlines()
+            print(f"    mmtrust/{task.__name__:<26} {doc[0] if doc else ''}")
     print("suites:")
-    for name in SUITES:
-        print(f"  {name:<28} {SUITE_DESCRIPTIONS.get(name, '')}")
+    for name, suite in SUITES.items():
+        print(f"  {name:<28} {suite.description}")
     print("datasets:")
-    for name, description in DATASETS.items():
+    datasets = {k: v for benchmark in BENCHMARKS for k, v in benchmark.datasets.items()}
+    for name, description in datasets.items():
         print(f"  {name:<28} {description}")
     return 0
 
@@ -355,9 +363,13 @@ def _optimise_prompt(args: argparse.Namespace) -> int:
 def _adapt_consistency(args: argparse.Namespace) -> int:
     # imported here: the adaptation needs torch and transformers, which the rest of the CLI
     # does not
-    from mmtrust.datasets.consistency import masking_groups, rephrasing_groups, restyling_groups
-    from mmtrust.mitigation.consistency_adaptation import AdaptationSettings
-    from mmtrust.mitigation.evaluation import evaluate_adaptation
+    from mmtrust.benchmarks.consistency.adaptation import AdaptationSettings
+    from mmtrust.benchmarks.consistency.adaptation_eval import evaluate_adaptation
+    from mmtrust.benchmarks.consistency.groups import (
+        masking_groups,
+        rephrasing_groups,
+        restyling_groups,
+    )
     from mmtrust.reference import reference_model_dir
 
     if args.n < 1:
@@ -377,8 +389,8 @@ def _adapt_consistency(args: argparse.Namespace) -> int:
     )
     for phase, summary in (("before", result.before), ("after", result.after)):
         print(
-            f"  {phase:<6} consistency {_fmt(summary.consistency)}  "
-            f"accuracy {_fmt(summary.accuracy)}  unparsed {summary.unparsed_variants}"
+            f"  {phase:<6} consistency {num(summary.consistency)}  "
+            f"accuracy {num(summary.accuracy)}  unparsed {summary.unparsed_variants}"
         )
     print(f"wrote {args.out}")
     return 0
@@ -405,39 +417,10 @@ def _summary(runs: list[Run]) -> str:
         return "no mmtrust runs found"
     lines = [f"{'model':<22} {'task':<36} {'n':>5} {'acc':>7}"]
     for r in runs:
-        m = r.metrics
-        line = f"{r.model:<22} {r.task:<36} {r.n:>5} {_fmt(m.get('accuracy')):>7}"
-        if r.details.get("benchmark") == "mossbench":
-            line += f"  refusal rate {_fmt(m.get('refusal_rate'))}"
-        elif r.details.get("benchmark") == "oversensitivity":
-            line += (
-                f"  refusal rate benign {_fmt(m.get('refusal_rate_benign'))} (hazard sign "
-                f"{_fmt(m.get('refusal_rate_benign_hazard'))}, none "
-                f"{_fmt(m.get('refusal_rate_benign_no_sign'))})  harmful "
-                f"{_fmt(m.get('refusal_rate_harmful'))}"
-            )
-        elif r.details.get("benchmark") == "consistency":
-            line += (
-                f"  consistency {_fmt(m.get('consistency'))}  exact-match "
-                f"{_fmt(m.get('closed_consistency'))}  Hmean {_fmt(m.get('hmean'))}"
-            )
-        elif r.details.get("benchmark") == "idk":
-            line += f"  IDK {_fmt(m.get('idk_rate'))}  false IDK {_fmt(m.get('false_idk_rate'))}"
-        elif r.details.get("benchmark") == "calibration":
-            line += f"  ECE {_fmt(m.get('ece'))}"
-            if m.get("ece_scaled") is not None:
-                line += f" -> {_fmt(m.get('ece_scaled'))} after temperature scaling"
-        else:
-            line += (
-                f"  MR(T>F) {_fmt(m.get('misleading_rate_t2f'))}"
-                f"  MR(F>T) {_fmt(m.get('misleading_rate_f2t'))}"
-            )
-        lines.append(line)
+        line = f"{r.model:<22} {r.task:<36} {r.n:>5} {num(r.metrics.get('accuracy')):>7}"
+        benchmark = benchmark_of_run(r.details.get("benchmark"))
+        lines.append(line + (benchmark.summary(r) if benchmark else ""))
     return "\n".join(lines)
-
-
-def _fmt(value: Any) -> str:
-    return "n/a" if value is None else f"{value:.3f}"
 
 
 if __name__ == "__main__":

@@ -27,9 +27,9 @@ import pytest
 from inspect_ai import eval as inspect_eval
 from inspect_ai.model import ChatMessageUser, ContentImage, ContentText, GenerateConfig, get_model
 
+from mmtrust.benchmarks.calibration.tasks import calibration
 from mmtrust.reference import reference_model_dir
 from mmtrust.report.results import runs_from_log
-from mmtrust.tasks.calibration import calibration
 from tests.models.conftest import SUBPROCESS_ENV, png_data_uri
 
 SERVER_START_TIMEOUT_S = 90.0

@@ -1,0 +1,58 @@
+"""Calibration and "I don't know": does the model's confidence match its accuracy, and does it
+say it does not know when it cannot know?"""
+
+from inspect_ai.log import EvalLog
+
+from mmtrust.benchmark import Benchmark, Suite, SuiteTask
+from mmtrust.benchmarks.calibration.idk import idk
+from mmtrust.benchmarks.calibration.idk_report import idk_section
+from mmtrust.benchmarks.calibration.idk_results import idk_runs
+from mmtrust.benchmarks.calibration.report import calibration_section
+from mmtrust.benchmarks.calibration.results import calibration_runs
+from mmtrust.benchmarks.calibration.tasks import calibration
+from mmtrust.report.formatting import num
+from mmtrust.report.runs import Run
+
+
+def _runs(log: EvalLog) -> list[Run]:
+    return calibration_runs(log) + idk_runs(log)
+
+
+def _section(runs: list[Run]) -> str:
+    return calibration_section(
+        [run for run in runs if run.details.get("benchmark") == "calibration"]
+    ) + idk_section([run for run in runs if run.details.get("benchmark") == "idk"])
+
+
+def _summary(run: Run) -> str:
+    m = run.metrics
+    if run.details.get("benchmark") == "idk":
+        return f"  IDK {num(m.get('idk_rate'))}  false IDK {num(m.get('false_idk_rate'))}"
+    line = f"  ECE {num(m.get('ece'))}"
+    if m.get("ece_scaled") is not None:
+        line += f" -> {num(m.get('ece_scaled'))} after temperature scaling"
+    return line
+
+
+BENCHMARK = Benchmark(
+    name="calibration",
+    title="Calibration and I-don't-know",
+    tasks=(calibration, idk),
+    run_kinds=("calibration", "idk"),
+    runs_from_log=_runs,
+    report_section=_section,
+    summary=_summary,
+    suites={
+        "calibration": Suite(
+            "Calibration on TrustWorld test (ECE, Brier, AUROC, risk-coverage, before and after "
+            "temperature scaling fitted on calib) and IDK (answerable / unanswerable items)",
+            (SuiteTask("mmtrust/calibration"), SuiteTask("mmtrust/idk")),
+        )
+    },
+    # MUB's clean prompt: the form the reference model was trained to answer (the paper's
+    # "provide the option letter directly" wording is outside what it knows)
+    default_suite=(
+        SuiteTask("mmtrust/calibration", {"dataset": "trustworld", "prompt": "mub"}),
+        SuiteTask("mmtrust/idk", {"dataset": "trustworld", "prompt": "mub"}),
+    ),
+)

@@ -1,1 +1,0 @@
-"""Post-hoc recalibration of a model's option scores (temperature scaling)."""

@@ -1,1 +1,0 @@
-"""Mitigations: methods that make a model more trustworthy, measured with the toolkit's metrics."""

@@ -1,0 +1,147 @@
+"""The MUB two-stage pipeline's bookkeeping, checked exactly against a scripted model
+(tests/scripted_model.py says why a scripted model is used here)."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from inspect_ai import eval as inspect_eval
+from inspect_ai.dataset import MemoryDataset
+from inspect_ai.log import EvalLog, resolve_sample_attachments
+
+from mmtrust.benchmarks.mub.tasks import mub_misleading
+from mmtrust.datasets.schema import ItemMetadata, make_sample
+from mmtrust.report.results import runs_from_log
+from tests import scripted_model
+
+
+def _item(item_id: str, answer: str, question: str = "", **kw: object) -> ItemMetadata:
+    options = {"A": "red", "B": "blue", "C": "green", "D": "black"}
+    return ItemMetadata(
+        source="test",
+        item_id=item_id,
+        # distinct texts: with no images, the prompt text alone tells requests apart
+        question=question or f"What colour is thing {item_id}?",
+        question_type="mc",
+        answer=answer,
+        options=options,
+        difficulty="low" if item_id < "m" else "high",
+        extra={
+            "notes_to_false": ["It looks blue.", "It looks black.", "It looks blue."],
+            "notes_to_true": ["Think of the sky: blue.", "Not red."],
+        },
+        **kw,  # type: ignore[arg-type]
+    )
+
+
+ITEMS = [
+    _item("a1", "A"),  # clean right; explicit target random wrong; notes include "blue"
+    _item("a2", "A"),
+    _item("a3", "A"),
+    _item("b1", "B"),  # clean wrong (says A); explicit target B -> corrected
+    _item("c1", "C"),  # clean wrong; explicit target C -> not followed
+    _item("m1", "A", question="MUMBLE?"),  # unparseable clean reply
+    _item("n1", "A", question="FAIL?"),  # model error on every request
+    _item("o1", "A", input_error="missing image: /data/o1.jpg does not exist"),
+]
+
+
+def _run(tmp_path: Path, modes: str = "explicit,implicit") -> EvalLog:
+    scripted_model.REQUESTS.clear()
+    task = mub_misleading(modes=modes, notes_per_item=3, note_source="dataset")
+    task.dataset = MemoryDataset([make_sample(item, None) for item in ITEMS])
+    (log,) = inspect_eval(task, model="scripted/test", log_dir=str(tmp_path), display="none")
+    return log
+
+
+def test_outcomes_and_rates_are_exact(tmp_path: Path) -> None:
+    log = _run(tmp_path)
+    assert log.status == "success"
+    assert log.results is not None
+    logged = {s.name: s.metrics for s in log.results.scores}
+    assert logged["explicit_misleading"]["accuracy"].value == pytest.approx(3 / 5)
+    assert logged["implicit_misleading"]["misleading_rate_t2f"].value == 1.0
+    records = {s.id: s.store["mub"] for s in log.samples or []}
+    runs = {run.task: run for run in runs_from_log(log)}
+    explicit, implicit = runs["mub_explicit"], runs["mub_implicit"]
+
+    # stage 1: a1-a3 right, b1 and c1 wrong, m1 unparseable, n1 model error, o1 input error
+    assert explicit.metrics["accuracy_count"] == [3, 5]
+    assert explicit.metrics["coverage_count"] == [5, 6]
+    # explicit: the scripted model follows only "B"; count the T->F probes that named B
+    misled = sum(records[i]["explicit"]["target"] == "B" for i in ("a1", "a2", "a3"))
+    assert explicit.metrics["misleading_rate_t2f_count"] == [misled, 3]
+    # F->T: b1 is told B (followed), c1 is told C (not followed)
+    assert explicit.metrics["misleading_rate_f2t_count"] == [1, 2]
+    # implicit: every correct item gets the "blue" note -> all misled; b1 corrected by the
+    # "Think of the sky: blue." note, c1 too (the note names blue and the model says B: wrong)
+    assert implicit.metrics["misleading_rate_t2f_count"] == [3, 3]
+    assert implicit.metrics["misleading_rate_f2t_count"] == [1, 2]
+    outcomes = explicit.metrics["outcomes"]
+    assert outcomes["stage1.model_error"] == 1 and outcomes["stage1.input_error"] == 1
+    assert outcomes["stage1.unparseable"] == 1
+    assert "scripted server error" in str(records["n1"]["clean"]["error"])
+    assert records["o1"]["clean"] is None  # nothing sent for a bad input
+    strata = explicit.details["strata"]["difficulty"]
+    assert strata["low"]["accuracy_count"] == [3, 5]
+
+
+def test_no_identical_request_is_sent_twice(tmp_path: Path) -> None:
+    _run(tmp_path)
+    requests = Counter(scripted_model.REQUESTS)
+    assert max(requests.values()) == 1
+    # 7 clean (o1 has a bad input); 5 answered items x (1 explicit + distinct notes)
+    notes = 2 * 3 + 1 * 2 + 1 * 2  # a1-a3: 2 distinct of 3; b1, c1: 2 each
+    assert len(scripted_model.REQUESTS) == 7 + 5 + notes
+
+
+def test_stage_one_is_shared_across_modes(tmp_path: Path) -> None:
+    _run(tmp_path, modes="explicit")
+    explicit_only = len(scripted_model.REQUESTS)
+    _run(tmp_path / "both")
+    both = len(scripted_model.REQUESTS)
+    _run(tmp_path / "implicit", modes="implicit")
+    implicit_only = len(scripted_model.REQUESTS)
+    assert both == explicit_only + implicit_only - 7  # the 7 clean requests, asked once
+
+
+def test_prompts_are_logged_verbatim(tmp_path: Path) -> None:
+    log = _run(tmp_path)
+    sample = resolve_sample_attachments(next(s for s in log.samples or [] if s.id == "a1"))
+    explicit = sample.store["mub"]["explicit"]
+    assert explicit["prompt"] in scripted_model.REQUESTS
+    assert "And the true answer is : " + explicit["target"] in explicit["prompt"]
+    model_inputs = [
+        e.input[-1].text
+        for e in sample.events
+        if e.event == "model"  # type: ignore[union-attr]
+    ]
+    assert explicit["prompt"] in model_inputs
+
+
+def test_results_json_shape(tmp_path: Path) -> None:
+    from mmtrust.api import report
+
+    _run(tmp_path / "logs")
+    report(tmp_path / "logs", tmp_path / "out")
+    document = json.loads((tmp_path / "out" / "results.json").read_text())
+    assert {run["task"] for run in document["runs"]} == {"mub_explicit", "mub_implicit"}
+    for run in document["runs"]:
+        assert run["model"] == "scripted/test" and run["n"] == len(ITEMS)
+        for key in ("accuracy", "misleading_rate_t2f", "misleading_rate_f2t"):
+            assert 0.0 <= run["metrics"][key] <= 1.0
+    html = (tmp_path / "out" / "report.html").read_text()
+    assert (
+        "<svg" in html
+        and "MR(T→F)" in html
+        and "http" not in html.replace("http://www.w3.org/2000/svg", "")
+    )
+
+
+@pytest.mark.parametrize("modes", ["", "sideways"])
+def test_bad_modes_are_rejected(modes: str) -> None:
+    with pytest.raises(ValueError, match="mode"):
+        mub_misleading(modes=modes)
