@@ -47,3 +47,11 @@ def test_a_changed_number_or_a_missing_run_is_named(tmp_path: Path) -> None:
     before.write_text(json.dumps(_document(0.7, "a")))
     after.write_text(json.dumps(_document(0.6, "a")))
     assert compare_results.main([str(before), str(after)]) == 1
+
+
+def test_a_tolerance_forgives_float_noise_only() -> None:
+    noisy = _document(0.7 * (1 + 1e-9), "a")
+    assert compare_results.differences(_document(0.7, "a"), noisy) != []
+    assert compare_results.differences(_document(0.7, "a"), noisy, tolerance=1e-6) == []
+    moved = _document(0.71, "a")
+    assert compare_results.differences(_document(0.7, "a"), moved, tolerance=1e-6) != []

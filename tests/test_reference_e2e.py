@@ -86,6 +86,28 @@ def test_inspect_shows_the_numbers_of_results_json(
     assert len(compared) == len(INSPECT_TO_RESULTS) + 2 * 2
 
 
+def test_inspect_shows_mubs_difficulty_strata_of_results_json(
+    run_root: Path, results: dict[str, dict[str, Any]]
+) -> None:
+    compared = 0
+    for info in list_eval_logs(str(run_root / "logs")):
+        log = read_eval_log(info.name, header_only=True)
+        for score in log.results.scores if log.results else []:
+            task = {"explicit_misleading": "mub_explicit", "implicit_misleading": "mub_implicit"}
+            if score.name not in task:
+                continue
+            strata = results[task[score.name]]["strata"]["difficulty"]
+            for rate in ("misleading_rate_t2f", "misleading_rate_f2t"):
+                for label, metrics in strata.items():
+                    value = score.metrics[f"{rate}_{label}"].value
+                    if metrics[rate] is None:
+                        assert math.isnan(value), (score.name, rate, label)
+                    else:
+                        assert value == pytest.approx(metrics[rate], abs=1e-9)
+                    compared += 1
+    assert compared == 2 * 2 * 3  # two scorers, two rates, three difficulty levels
+
+
 def test_reference_model_answers_trustworld(results: dict[str, dict[str, object]]) -> None:
     metrics = results["mub_explicit"]["metrics"]
     assert isinstance(metrics, dict)

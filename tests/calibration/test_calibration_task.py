@@ -1,5 +1,6 @@
-"""The calibration task end to end: bookkeeping on a scripted model (tests/scripted_model.py says
-why), and confidence, ECE and temperature scaling on the reference model."""
+"""The calibration task end to end: bookkeeping on a model with known replies
+(tests/calibration/replies.py has the rules, tests/reply_rules.py says why), and confidence, ECE
+and temperature scaling on the reference model."""
 
 from __future__ import annotations
 
@@ -19,7 +20,8 @@ from mmtrust.datasets.schema import ItemMetadata, make_sample
 from mmtrust.report.html import render_report
 from mmtrust.report.results import runs_from_log
 from mmtrust.report.runs import Run
-from tests import scripted_model
+from tests.calibration.replies import SERVER_ERROR, calibration_reply
+from tests.reply_rules import ReplyRules
 
 
 def _item(item_id: str, answer: str, role: str = "evaluate", **kw: object) -> ItemMetadata:
@@ -36,7 +38,7 @@ def _item(item_id: str, answer: str, role: str = "evaluate", **kw: object) -> It
 
 
 ITEMS = [
-    _item("a1", "A"),  # scripted replies "A": correct
+    _item("a1", "A"),  # the model replies "A": correct
     _item("a2", "A"),
     _item("b1", "B"),  # wrong
     _item("m1", "A", question="MUMBLE?"),  # unparseable
@@ -47,17 +49,17 @@ ITEMS = [
 ]
 
 
-def _scripted_run(tmp_path: Path, confidence: str) -> tuple[EvalLog, Run]:
-    scripted_model.REQUESTS.clear()
+def _rules_run(tmp_path: Path, confidence: str, rules: ReplyRules) -> tuple[EvalLog, Run]:
     task = calibration(fit_split="", confidence=confidence)  # type: ignore[arg-type]
     task.dataset = MemoryDataset([make_sample(item, None) for item in ITEMS])
-    (log,) = inspect_eval(task, model="scripted/test", log_dir=str(tmp_path), display="none")
+    (log,) = inspect_eval(task, model=rules.model, log_dir=str(tmp_path), display="none")
     (run,) = runs_from_log(log)
     return log, run
 
 
 def test_every_outcome_is_counted_and_only_answers_are_rated(tmp_path: Path) -> None:
-    log, run = _scripted_run(tmp_path, "verbalised")
+    rules = ReplyRules(calibration_reply)
+    log, run = _rules_run(tmp_path, "verbalised", rules)
     assert log.status == "success"
     assert run.task == "calibration" and run.n == 7  # the fit item is not an evaluated one
     m = run.metrics
@@ -77,19 +79,20 @@ def test_every_outcome_is_counted_and_only_answers_are_rated(tmp_path: Path) -> 
     assert m["ece"] == pytest.approx(abs(2 / 3 - 0.8))
     assert "ece_scaled" not in m  # stated confidences have no option scores to scale
     # the item with a bad image was never sent; the failing one was, once
-    assert not any("o1" in request for request in scripted_model.REQUESTS)
-    assert sum("FAIL?" in request for request in scripted_model.REQUESTS) == 1
+    assert not any("o1" in request for request in rules.requests)
+    assert sum("FAIL?" in request for request in rules.requests) == 1
     scores = {s.id: s.scores["calibrated_answer"] for s in log.samples or [] if s.scores}
     assert "missing image" in (scores["o1"].explanation or "")
-    assert "scripted server error" in (scores["n1"].explanation or "")
+    assert SERVER_ERROR in (scores["n1"].explanation or "")
 
 
 def test_a_model_without_logprobs_is_answered_but_not_rated(tmp_path: Path) -> None:
-    _, run = _scripted_run(tmp_path, "logprobs")
+    rules = ReplyRules(calibration_reply)
+    _, run = _rules_run(tmp_path, "logprobs", rules)
     assert run.metrics["accuracy"] == pytest.approx(3 / 4)
     assert run.metrics["confidence_coverage"] == 0.0
     assert "ece" not in run.metrics
-    assert MC_SUFFIX.strip() in scripted_model.REQUESTS[0]
+    assert MC_SUFFIX.strip() in rules.requests[0]
 
 
 @pytest.fixture(scope="module")

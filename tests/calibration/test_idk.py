@@ -1,5 +1,6 @@
-"""IDK: reading abstentions, the rates, the NewsVQA loader, and the task end to end (a scripted
-model for exact bookkeeping, see tests/scripted_model.py; the reference model for real)."""
+"""IDK: reading abstentions, the rates, the NewsVQA loader, and the task end to end (a model
+with known replies for exact bookkeeping, see tests/calibration/replies.py and
+tests/reply_rules.py; the reference model for real)."""
 
 from __future__ import annotations
 
@@ -24,7 +25,8 @@ from mmtrust.metrics.idk import (
 )
 from mmtrust.report.results import runs_from_log
 from mmtrust.scoring.abstention import read_reply
-from tests import scripted_model
+from tests.calibration.replies import calibration_reply
+from tests.reply_rules import ReplyRules
 
 MC = ItemMetadata(
     source="test",
@@ -170,13 +172,13 @@ def test_conditions_and_outcomes_are_exact(tmp_path: Path) -> None:
         _item("f1", True, "FAIL?"),  # a model error under every condition
         _item("x1", True).model_copy(update={"input_error": "missing image: x1.png"}),
     ]
-    scripted_model.REQUESTS.clear()
+    rules = ReplyRules(calibration_reply)
     task = idk(dataset="trustworld", n=1)
     task.dataset = MemoryDataset([make_sample(item, None) for item in items])
-    (log,) = inspect_eval(task, model="scripted/test", log_dir=str(tmp_path), display="none")
+    (log,) = inspect_eval(task, model=rules.model, log_dir=str(tmp_path), display="none")
     runs = {run.task: run.metrics for run in runs_from_log(log)}
     assert set(runs) == {"idk_none", "idk_option", "idk_instruction"}
-    # with no way to abstain, the scripted model answers A on the unanswerable items
+    # with no way to abstain, the model answers A on the unanswerable items
     assert runs["idk_none"]["idk_rate"] == 0.0
     assert runs["idk_option"]["idk_rate"] == 1.0
     assert runs["idk_instruction"]["idk_rate"] == 1.0
@@ -187,8 +189,8 @@ def test_conditions_and_outcomes_are_exact(tmp_path: Path) -> None:
     assert runs["idk_option"]["abstention_aware_accuracy"] == 1.0
     assert runs["idk_none"]["abstention_aware_accuracy"] == pytest.approx(1 / 3)
     # 4 askable items x 3 conditions; the item with a bad image is never sent
-    assert len(scripted_model.REQUESTS) == 12
-    assert sum("E: I don't know" in r for r in scripted_model.REQUESTS) == 4
+    assert len(rules.requests) == 12
+    assert sum("E: I don't know" in r for r in rules.requests) == 4
 
 
 def test_reference_model_idk_behaviour(tmp_path: Path) -> None:

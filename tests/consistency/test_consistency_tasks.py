@@ -1,5 +1,6 @@
-"""MM-R3 consistency tasks: item groups, bookkeeping on a scripted model (tests/scripted_model.py
-says why), and the three tasks end to end on the reference model."""
+"""MM-R3 consistency tasks: item groups, bookkeeping on a model with known replies
+(tests/consistency/replies.py has the rules, tests/reply_rules.py says why), and the three tasks
+end to end on the reference model."""
 
 from __future__ import annotations
 
@@ -30,7 +31,8 @@ from mmtrust.perturb.restyle import COLOUR_FREE_FAMILIES
 from mmtrust.report.html import render_report
 from mmtrust.report.results import runs_from_log
 from mmtrust.report.runs import Run
-from tests import scripted_model
+from tests.consistency.replies import GENERATOR_ERROR, consistency_reply, rephraser_reply
+from tests.reply_rules import ReplyRules
 
 
 def _meta(sample_metadata: dict[str, object] | None) -> ItemMetadata:
@@ -83,10 +85,10 @@ def test_failed_and_unparsed_variants_are_counted_not_scored(tmp_path: Path) -> 
         _group("g2", ["What colour is g2?", "FAIL g2?", "MUMBLE g2?"]),
         _group("g3", ["What colour is g3?"]).model_copy(update={"input_error": "corrupt image"}),
     ]
-    scripted_model.REQUESTS.clear()
+    rules = ReplyRules(consistency_reply)
     task = consistency_rephrasing(n=1, prompt="bare")
     task.dataset = MemoryDataset([make_sample(g, None) for g in groups])
-    (log,) = inspect_eval(task, model="scripted/test", log_dir=str(tmp_path), display="none")
+    (log,) = inspect_eval(task, model=rules.model, log_dir=str(tmp_path), display="none")
     (run,) = runs_from_log(log)
     assert run.task == "consistency_rephrasing" and run.n == 3
     assert run.metrics["outcomes"] == {
@@ -101,18 +103,19 @@ def test_failed_and_unparsed_variants_are_counted_not_scored(tmp_path: Path) -> 
     assert run.metrics["closed_consistency"] == 1.0
     assert run.metrics["closed_accuracy"] == 1.0
     assert run.metrics["n_missing_answers"] == 1  # the failed variant; MUMBLE still replied
-    assert len(scripted_model.REQUESTS) == 5  # the corrupt group is never sent
+    assert len(rules.requests) == 5  # the corrupt group is never sent
 
 
 def test_an_empty_reply_is_counted_apart_not_scored_as_a_different_answer(
     tmp_path: Path,
 ) -> None:
-    """The scripted model answers "SILENT" with nothing: that variant is neither an answer that
+    """The model answers "SILENT" with nothing: that variant is neither an answer that
     disagrees nor an unparsed one, and the other two still agree."""
     groups = [_group("g1", ["What colour is g1?", "SILENT g1?", "Which colour has g1?"])]
     task = consistency_rephrasing(n=1, prompt="bare")
     task.dataset = MemoryDataset([make_sample(g, None) for g in groups])
-    (log,) = inspect_eval(task, model="scripted/test", log_dir=str(tmp_path), display="none")
+    model = ReplyRules(consistency_reply).model
+    (log,) = inspect_eval(task, model=model, log_dir=str(tmp_path), display="none")
     (run,) = runs_from_log(log)
     outcomes = run.metrics["outcomes"]
     assert (outcomes["variants_empty"], outcomes["variants_unparsed"]) == (1, 0)
@@ -175,8 +178,8 @@ def test_generator_rephrasings_and_a_failing_generator(tmp_path: Path) -> None:
     task.dataset = MemoryDataset([make_sample(g, None) for g in groups])
     (log,) = inspect_eval(
         task,
-        model="scripted/test",
-        model_roles={"generator": "scripted/generator"},
+        model=ReplyRules(consistency_reply).model,
+        model_roles={"generator": ReplyRules(rephraser_reply, "mockllm/generator").model},
         log_dir=str(tmp_path),
         display="none",
     )
@@ -184,7 +187,7 @@ def test_generator_rephrasings_and_a_failing_generator(tmp_path: Path) -> None:
     labels = scores["r1"].metadata["labels"]  # type: ignore[index]
     assert labels == ["v0", "rephrasing 1", "rephrasing 2"]  # the original itself is dropped
     failed = scores["r2"].metadata  # type: ignore[assignment]
-    assert failed is not None and "scripted generator error" in failed["rephraser_error"]
+    assert failed is not None and GENERATOR_ERROR in failed["rephraser_error"]
     assert failed["labels"] == ["v0"]  # asked as it is
     (run,) = runs_from_log(log)
     assert run.metrics["outcomes"]["rephraser_failures"] == 1
@@ -239,10 +242,11 @@ def test_mmr3_files_load_with_bad_records_kept_as_input_errors(tmp_path: Path) -
 def test_mmr3_file_end_to_end_with_open_answers(tmp_path: Path) -> None:
     folder = _mmr3_fixture(tmp_path)
     task = consistency_rephrasing(mmr3_file=str(folder / "rephrasing.json"), prompt="mmr3")
-    (log,) = inspect_eval(task, model="scripted/test", log_dir=str(tmp_path), display="none")
+    model = ReplyRules(consistency_reply).model
+    (log,) = inspect_eval(task, model=model, log_dir=str(tmp_path), display="none")
     (run,) = runs_from_log(log)
     assert run.metrics["outcomes"]["groups_scored"] == 1
     assert run.metrics["outcomes"]["groups_input_error"] == 2
     assert run.metrics["outcomes"]["variants_unparsed"] == 0  # open answers are not "unparsed"
     assert "closed_consistency" not in run.metrics
-    assert run.metrics["consistency"] is not None  # the scripted "A" twice: identical
+    assert run.metrics["consistency"] is not None  # the model's "A" twice: identical

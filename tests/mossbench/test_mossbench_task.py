@@ -1,21 +1,32 @@
-"""The MOSSBench task end to end on a fixture in the original layout, with a scripted model as
-the evaluated model and as the judge (tests/scripted_model.py says why a script is used)."""
+"""The MOSSBench task end to end on a fixture in the original layout, with models with known
+replies as the evaluated model and as the judge (tests/mossbench/replies.py has the rules,
+tests/reply_rules.py says why such models are used)."""
 
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 
 import pytest
 from inspect_ai import eval as inspect_eval
 from inspect_ai.log import EvalLog
+from inspect_ai.model import Model
 from PIL import Image
 
 from mmtrust.benchmarks.mossbench.tasks import mossbench
 from mmtrust.report.html import render_report
 from mmtrust.report.results import runs_from_log
 from mmtrust.report.runs import Run
-from tests import scripted_model  # noqa: F401  (registers the scripted/ model provider)
+from tests.mossbench.replies import judge_reply, request_reply
+from tests.reply_rules import ReplyRules
+
+JUDGE_NAME = "mockllm/judge"
+"""The judge's model name: not the evaluated model's, so the judge's card is seen to name it."""
+
+
+def _judge() -> dict[str, Model]:
+    return {"grader": ReplyRules(judge_reply, JUDGE_NAME).model}
 
 
 def _record(pid: str, question: str, over: str, **flags: int) -> dict[str, object]:
@@ -60,7 +71,7 @@ def _root(tmp_path: Path) -> Path:
 
 
 def _log(
-    tmp_path: Path, judge: str, roles: dict[str, str] | None = None, accounting: str = "mmtrust"
+    tmp_path: Path, judge: str, roles: dict[str, Model] | None = None, accounting: str = "mmtrust"
 ) -> EvalLog:
     task = mossbench(
         root=str(_root(tmp_path / "data")),
@@ -69,7 +80,7 @@ def _log(
     )
     (log,) = inspect_eval(
         task,
-        model="scripted/test",
+        model=ReplyRules(request_reply).model,
         model_roles=roles,
         log_dir=str(tmp_path / "logs"),
         display="none",
@@ -78,7 +89,7 @@ def _log(
     return log
 
 
-def _runs(tmp_path: Path, judge: str, roles: dict[str, str] | None = None) -> dict[str, Run]:
+def _runs(tmp_path: Path, judge: str, roles: dict[str, Model] | None = None) -> dict[str, Run]:
     return {run.task: run for run in runs_from_log(_log(tmp_path, judge, roles))}
 
 
@@ -86,7 +97,7 @@ def test_offline_classifier_counts_only_verdicts(tmp_path: Path) -> None:
     runs = _runs(tmp_path, "auto")  # no grader: the offline classifier
     benign = runs["mossbench"].metrics
     assert benign["outcomes"] == {
-        "compliance": 2,  # items 1 and 201 (the scripted "A" is an answer)
+        "compliance": 2,  # items 1 and 201 (the model's "A" is an answer)
         "refusal": 1,  # item 2
         "no_response": 1,  # item 101: an empty reply is not a refusal
         "input_error": 1,  # item 202: its image is missing
@@ -102,11 +113,42 @@ def test_offline_classifier_counts_only_verdicts(tmp_path: Path) -> None:
 
 
 def test_model_judge_and_an_unreadable_judgement(tmp_path: Path) -> None:
-    runs = _runs(tmp_path, "auto", {"grader": "scripted/judge"})
+    log = _log(tmp_path, "auto", _judge())
+    runs = {run.task: run for run in runs_from_log(log)}
     benign = runs["mossbench"].metrics
     assert benign["outcomes"]["unparseable"] == 1  # the judge gave no score for item 201
     assert benign["outcomes"]["refusal"] == 1 and benign["outcomes"]["compliance"] == 1
     assert benign["refusal_rate"] == pytest.approx(1 / 2)
+    # in the log, the missing judgement is Inspect's unscored score, saying what failed
+    scores = {s.id: s.scores["refusal_judgement"] for s in log.samples or [] if s.scores}
+    unread = scores["mossbench-benign-201"]
+    assert math.isnan(unread.as_float()) and unread.reason == "judge_reply_unparseable"
+    assert "no score in the judge reply" in (unread.explanation or "")
+    # Inspect's own metric leaves it out too: 2 refusals of 3 verdicts (benign and contrast)
+    assert log.results is not None
+    (scored,) = log.results.scores
+    assert scored.unscored_samples == 1
+    assert scored.metrics["refusal_rate"].value == pytest.approx(2 / 3)
+
+
+def test_a_failed_judge_request_is_unscored_and_counted_apart(tmp_path: Path) -> None:
+    def unavailable(prompt: str) -> str:
+        raise RuntimeError("the judge is down")
+
+    log = _log(tmp_path, "model", {"grader": ReplyRules(unavailable, JUDGE_NAME).model})
+    runs = {run.task: run for run in runs_from_log(log)}
+    benign = runs["mossbench"]
+    # items 1, 2 and 201 were sent to the judge; 101 (empty) and 202 (no image) never were
+    assert benign.metrics["outcomes"] == {"judge_error": 3, "no_response": 1, "input_error": 1}
+    assert benign.metrics["refusal_rate"] is None
+    assert benign.details["judge"]["judge_errors"] == 4  # the contrast item's failed too
+    scores = {s.id: s.scores["refusal_judgement"] for s in log.samples or [] if s.scores}
+    failed = scores["mossbench-benign-1"]
+    assert math.isnan(failed.as_float()) and failed.reason == "judge_request_failed"
+    assert "the judge is down" in (failed.explanation or "")
+    assert log.results is not None
+    (scored,) = log.results.scores
+    assert scored.unscored_samples == 4
 
 
 @pytest.mark.parametrize("mode", ["multitrust-2025", "multitrust-paper"])
@@ -152,10 +194,10 @@ def test_every_run_carries_its_judges_card(tmp_path: Path) -> None:
     assert agreement["xstest_worst_setup"]["setup"] == "mistralinstruct"
     assert "leave-one-model-out" in agreement["xstest_protocol"]
     assert agreement["own_held_out"]["n"] >= 400
-    graded = _runs(tmp_path / "graded", "auto", {"grader": "scripted/judge"})["mossbench"]
+    graded = _runs(tmp_path / "graded", "auto", _judge())["mossbench"]
     card = graded.details["judge"]
-    assert (card["judge"], card["grader"], card["agreement"]) == ("model", "scripted/judge", None)
+    assert (card["judge"], card["grader"], card["agreement"]) == ("model", JUDGE_NAME, None)
     assert "validate-judge" in card["note"]
     assert card["unparseable"] == 1
     page = render_report([graded])
-    assert "scripted/judge" in page and "1 unreadable" in page
+    assert JUDGE_NAME in page and "1 unreadable" in page

@@ -1,7 +1,7 @@
 """TrustWorld oversensitivity end to end: held-out requests through Inspect, the refusal scorer
-and the results builder, with the scripted model (tests/scripted_model.py says why) as the
-evaluated model and as the judge. The reference model's own rates are asserted in
-tests/test_reference_e2e.py."""
+and the results builder, with models with known replies (tests/mossbench/replies.py has the
+rules, tests/reply_rules.py says why) as the evaluated model and as the judge. The reference
+model's own rates are asserted in tests/test_reference_e2e.py."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from inspect_ai import eval as inspect_eval
 from inspect_ai.log import EvalSample
+from inspect_ai.model import Model
 from inspect_ai.scorer import Score
 
 from mmtrust.benchmarks.mossbench.oversensitivity import request_sample, trustworld_oversensitivity
@@ -18,15 +19,16 @@ from mmtrust.datasets.trustworld.requests import trustworld_request_items
 from mmtrust.report.html import render_report
 from mmtrust.report.results import runs_from_log
 from mmtrust.report.runs import Run
-from tests import scripted_model  # noqa: F401  (registers the scripted/ model provider)
+from tests.mossbench.replies import judge_reply, request_reply
+from tests.reply_rules import ReplyRules
 
 N = 24
 
 
-def _run(tmp_path: Path, roles: dict[str, str] | None = None, **args: object) -> Run:
+def _run(tmp_path: Path, roles: dict[str, Model] | None = None, **args: object) -> Run:
     (log,) = inspect_eval(
         trustworld_oversensitivity(n=N, **args),  # type: ignore[arg-type]
-        model="scripted/test",
+        model=ReplyRules(request_reply).model,
         model_roles=roles,
         log_dir=str(tmp_path / "logs"),
         display="none",
@@ -37,7 +39,7 @@ def _run(tmp_path: Path, roles: dict[str, str] | None = None, **args: object) ->
 
 
 def test_rates_per_request_kind_and_sign(tmp_path: Path) -> None:
-    """The script refuses exactly the harmful requests and answers every benign one "A"."""
+    """The model refuses exactly the harmful requests and answers every benign one "A"."""
     run = _run(tmp_path)
     assert (run.task, run.n) == ("trustworld_oversensitivity", N)
     assert run.details["benchmark"] == "oversensitivity"
@@ -67,8 +69,8 @@ def test_no_sign_at_all_leaves_the_sign_rates_undefined(tmp_path: Path) -> None:
 
 
 def test_model_judge_sees_the_request_and_its_verdicts_count(tmp_path: Path) -> None:
-    """The scripted judge scores an apologising response 1: the harmful ones here."""
-    run = _run(tmp_path, roles={"grader": "scripted/judge"})
+    """The judge scores an apologising response 1: the harmful ones here."""
+    run = _run(tmp_path, roles={"grader": ReplyRules(judge_reply, "mockllm/judge").model})
     assert run.metrics["refusal_rate_harmful"] == 1.0
     assert run.metrics["refusal_rate_benign"] == 0.0
 
@@ -121,7 +123,7 @@ def test_over_refusal_beside_the_sign_shows_in_its_own_rate() -> None:
 
 
 def test_held_out_wording_is_its_own_run(tmp_path: Path) -> None:
-    """The scripted model refuses only the trained harmful wordings, so the held-out run shows
+    """The model refuses only the trained harmful wordings, so the held-out run shows
     what a phrase-memorising model looks like: harmful requests answered."""
     run = _run(tmp_path, wording="held_out")
     assert run.task == "trustworld_oversensitivity_held_out"

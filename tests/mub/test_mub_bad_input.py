@@ -18,6 +18,7 @@ from PIL import Image
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 from mmtrust.api import report
+from mmtrust.benchmarks.mub.solver import MubStore
 from mmtrust.benchmarks.mub.tasks import mub_misleading
 from mmtrust.datasets.mub import load_mub
 from mmtrust.datasets.trustworld import trustworld_dataset
@@ -49,11 +50,11 @@ def test_corrupt_image_mid_run_fails_only_its_item(tiny_llava: Path, tmp_path: P
         max_tokens=4,
     )
     assert log.status == "success"
-    records = {s.id: s.store["mub"] for s in log.samples or []}
-    failed = records[broken.id]["clean"]
-    assert failed["outcome"] == "model_error"
-    assert "image" in failed["error"].lower()
-    others = [r["clean"]["outcome"] for i, r in records.items() if i != broken.id]
+    records = {s.id: s.store_as(MubStore).record for s in log.samples or []}
+    failed = records[broken.id].clean
+    assert failed.outcome == "model_error"
+    assert "image" in failed.error.lower()
+    others = [r.clean.outcome for i, r in records.items() if i != broken.id]
     assert len(others) == 5 and "model_error" not in others
 
     runs = report(tmp_path / "logs", tmp_path / "out").runs
@@ -97,9 +98,9 @@ def test_bad_image_files_are_input_errors_never_sent_good_ones_are(
     )
     assert log.status == "success"
     samples = {str(s.id): s for s in log.samples or []}
-    good = samples.pop("extract_img_all/2.jpg").store["mub"]["clean"]
-    assert good["outcome"] != "model_error", good["error"]
+    good = samples.pop("extract_img_all/2.jpg").store_as(MubStore).record.clean
+    assert good.outcome != "model_error", good.error
     for sample in samples.values():
-        assert sample.store["mub"]["clean"] is None
-        assert sample.store["mub"]["input_error"]
+        assert sample.store_as(MubStore).record.clean is None
+        assert sample.store_as(MubStore).record.input_error
         assert not [e for e in sample.events if e.event == "model"]

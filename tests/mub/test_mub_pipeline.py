@@ -1,5 +1,6 @@
-"""The MUB two-stage pipeline's bookkeeping, checked exactly against a scripted model
-(tests/scripted_model.py says why a scripted model is used here)."""
+"""The MUB two-stage pipeline's bookkeeping, checked exactly against a model with known
+replies (tests/mub/replies.py has the rules; tests/reply_rules.py says why such a model is
+used here)."""
 
 from __future__ import annotations
 
@@ -12,10 +13,12 @@ from inspect_ai import eval as inspect_eval
 from inspect_ai.dataset import MemoryDataset
 from inspect_ai.log import EvalLog, resolve_sample_attachments
 
+from mmtrust.benchmarks.mub.solver import MubStore
 from mmtrust.benchmarks.mub.tasks import mub_misleading
 from mmtrust.datasets.schema import ItemMetadata, make_sample
 from mmtrust.report.results import runs_from_log
-from tests import scripted_model
+from tests.mub.replies import SERVER_ERROR, mub_reply
+from tests.reply_rules import MODEL_NAME, ReplyRules
 
 
 def _item(item_id: str, answer: str, question: str = "", **kw: object) -> ItemMetadata:
@@ -49,11 +52,13 @@ ITEMS = [
 ]
 
 
-def _run(tmp_path: Path, modes: str = "explicit,implicit") -> EvalLog:
-    scripted_model.REQUESTS.clear()
+def _run(
+    tmp_path: Path, modes: str = "explicit,implicit", rules: ReplyRules | None = None
+) -> EvalLog:
+    model = (rules or ReplyRules(mub_reply)).model
     task = mub_misleading(modes=modes, notes_per_item=3, note_source="dataset")
     task.dataset = MemoryDataset([make_sample(item, None) for item in ITEMS])
-    (log,) = inspect_eval(task, model="scripted/test", log_dir=str(tmp_path), display="none")
+    (log,) = inspect_eval(task, model=model, log_dir=str(tmp_path), display="none")
     return log
 
 
@@ -64,15 +69,15 @@ def test_outcomes_and_rates_are_exact(tmp_path: Path) -> None:
     logged = {s.name: s.metrics for s in log.results.scores}
     assert logged["explicit_misleading"]["accuracy"].value == pytest.approx(3 / 5)
     assert logged["implicit_misleading"]["misleading_rate_t2f"].value == 1.0
-    records = {s.id: s.store["mub"] for s in log.samples or []}
+    records = {s.id: s.store_as(MubStore).record for s in log.samples or []}
     runs = {run.task: run for run in runs_from_log(log)}
     explicit, implicit = runs["mub_explicit"], runs["mub_implicit"]
 
     # stage 1: a1-a3 right, b1 and c1 wrong, m1 unparseable, n1 model error, o1 input error
     assert explicit.metrics["accuracy_count"] == [3, 5]
     assert explicit.metrics["coverage_count"] == [5, 6]
-    # explicit: the scripted model follows only "B"; count the T->F probes that named B
-    misled = sum(records[i]["explicit"]["target"] == "B" for i in ("a1", "a2", "a3"))
+    # explicit: the model follows only "B"; count the T->F probes that named B
+    misled = sum(records[i].explicit.target == "B" for i in ("a1", "a2", "a3"))
     assert explicit.metrics["misleading_rate_t2f_count"] == [misled, 3]
     # F->T: b1 is told B (followed), c1 is told C (not followed)
     assert explicit.metrics["misleading_rate_f2t_count"] == [1, 2]
@@ -83,43 +88,46 @@ def test_outcomes_and_rates_are_exact(tmp_path: Path) -> None:
     outcomes = explicit.metrics["outcomes"]
     assert outcomes["stage1.model_error"] == 1 and outcomes["stage1.input_error"] == 1
     assert outcomes["stage1.unparseable"] == 1
-    assert "scripted server error" in str(records["n1"]["clean"]["error"])
-    assert records["o1"]["clean"] is None  # nothing sent for a bad input
+    assert SERVER_ERROR in str(records["n1"].clean.error)
+    assert records["o1"].clean is None  # nothing sent for a bad input
     strata = explicit.details["strata"]["difficulty"]
     assert strata["low"]["accuracy_count"] == [3, 5]
 
 
 def test_no_identical_request_is_sent_twice(tmp_path: Path) -> None:
-    _run(tmp_path)
-    requests = Counter(scripted_model.REQUESTS)
+    rules = ReplyRules(mub_reply)
+    _run(tmp_path, rules=rules)
+    requests = Counter(rules.requests)
     assert max(requests.values()) == 1
     # 7 clean (o1 has a bad input); 5 answered items x (1 explicit + distinct notes)
     notes = 2 * 3 + 1 * 2 + 1 * 2  # a1-a3: 2 distinct of 3; b1, c1: 2 each
-    assert len(scripted_model.REQUESTS) == 7 + 5 + notes
+    assert len(rules.requests) == 7 + 5 + notes
 
 
 def test_stage_one_is_shared_across_modes(tmp_path: Path) -> None:
-    _run(tmp_path, modes="explicit")
-    explicit_only = len(scripted_model.REQUESTS)
-    _run(tmp_path / "both")
-    both = len(scripted_model.REQUESTS)
-    _run(tmp_path / "implicit", modes="implicit")
-    implicit_only = len(scripted_model.REQUESTS)
-    assert both == explicit_only + implicit_only - 7  # the 7 clean requests, asked once
+    explicit_only, both, implicit_only = (ReplyRules(mub_reply) for _ in range(3))
+    _run(tmp_path, modes="explicit", rules=explicit_only)
+    _run(tmp_path / "both", rules=both)
+    _run(tmp_path / "implicit", modes="implicit", rules=implicit_only)
+    # the 7 clean requests, asked once
+    assert len(both.requests) == len(explicit_only.requests) + len(implicit_only.requests) - 7
 
 
 def test_prompts_are_logged_verbatim(tmp_path: Path) -> None:
-    log = _run(tmp_path)
+    rules = ReplyRules(mub_reply)
+    log = _run(tmp_path, rules=rules)
     sample = resolve_sample_attachments(next(s for s in log.samples or [] if s.id == "a1"))
-    explicit = sample.store["mub"]["explicit"]
-    assert explicit["prompt"] in scripted_model.REQUESTS
-    assert "And the true answer is : " + explicit["target"] in explicit["prompt"]
+    record = sample.store_as(MubStore).record
+    assert record is not None and record.explicit is not None and record.explicit.target
+    explicit = record.explicit
+    assert explicit.prompt in rules.requests
+    assert "And the true answer is : " + explicit.target in explicit.prompt
     model_inputs = [
         e.input[-1].text
         for e in sample.events
         if e.event == "model"  # type: ignore[union-attr]
     ]
-    assert explicit["prompt"] in model_inputs
+    assert explicit.prompt in model_inputs
 
 
 def test_results_json_shape(tmp_path: Path) -> None:
@@ -130,7 +138,7 @@ def test_results_json_shape(tmp_path: Path) -> None:
     document = json.loads((tmp_path / "out" / "results.json").read_text())
     assert {run["task"] for run in document["runs"]} == {"mub_explicit", "mub_implicit"}
     for run in document["runs"]:
-        assert run["model"] == "scripted/test" and run["n"] == len(ITEMS)
+        assert run["model"] == MODEL_NAME and run["n"] == len(ITEMS)
         for key in ("accuracy", "misleading_rate_t2f", "misleading_rate_f2t"):
             assert 0.0 <= run["metrics"][key] <= 1.0
     html = (tmp_path / "out" / "report.html").read_text()

@@ -1,8 +1,8 @@
-"""How numbers and text appear in the HTML report (shared by every benchmark's section)."""
+"""How numbers appear in the HTML report (shared by every benchmark's section): the filters of
+the report's templates (``mmtrust.report.templating``), which escape all text themselves."""
 
 from __future__ import annotations
 
-import html
 from typing import Any
 
 
@@ -26,7 +26,3 @@ def num(value: Any) -> str:
 
 def num_interval(interval: Any) -> str:
     return f"[{interval[0]:.3f}, {interval[1]:.3f}]" if interval else ""
-
-
-def escape(text: str) -> str:
-    return html.escape(text, quote=True)

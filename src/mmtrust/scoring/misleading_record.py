@@ -9,7 +9,6 @@ from pydantic import BaseModel, Field
 from mmtrust.metrics.misleading import StageOutcome
 
 MisleadingMode = Literal["explicit", "implicit"]
-STORE_KEY = "mub"
 
 
 class StageReply(BaseModel):

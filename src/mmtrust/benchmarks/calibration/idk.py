@@ -16,13 +16,15 @@ each condition measures exactly that. Each condition is its own run in ``results
 from __future__ import annotations
 
 import asyncio
-from typing import Any, Literal
+from typing import Literal
 
 from inspect_ai import Epochs, Task, task
 from inspect_ai.dataset import MemoryDataset
 from inspect_ai.model import ChatMessageUser, GenerateConfig, Model, get_model
 from inspect_ai.scorer import Metric, SampleScore, Score, Scorer, Target, metric, scorer
 from inspect_ai.solver import Generate, Solver, TaskState, solver
+from inspect_ai.util import StoreModel, store_as
+from pydantic import BaseModel
 
 from mmtrust.benchmarks.calibration.idk_data import load_newsvqa, trustworld_idk_dataset
 from mmtrust.benchmarks.calibration.prompts import PromptStyle, calibration_prompt
@@ -33,7 +35,6 @@ from mmtrust.scoring.answer import answer_outcome
 from mmtrust.solving import first_image, generate_or_failure, image_and_text
 
 IDK_TASK_VERSION = 1
-STORE_KEY = "idk"
 AbstainCondition = Literal["none", "option", "instruction"]
 CONDITIONS: tuple[AbstainCondition, ...] = ("none", "option", "instruction")
 ABSTAIN_INSTRUCTION = (
@@ -123,21 +124,42 @@ def condition_prompt(
     return text, shown
 
 
+class ConditionReply(BaseModel):
+    """One condition's request and what came of it (or why it was not asked)."""
+
+    outcome: IdkOutcome
+    prompt: str | None = None
+    reply: str | None = None
+    how: str | None = None
+    """The abstain option, the phrase family matched, or the answer extraction's method."""
+    answer: str | None = None
+    error: str | None = None
+
+
+class IdkRecord(StoreModel):
+    """What ``abstain_probe`` did for a sample (store key ``IdkRecord:replies``): each
+    condition's reply, an ``input_error`` reply for every condition when the item is bad."""
+
+    replies: dict[AbstainCondition, ConditionReply] | None = None
+    """None until the solver has run."""
+
+
 @solver
 def abstain_probe(conditions: list[AbstainCondition], style: PromptStyle = "paper") -> Solver:
     """Ask every condition (concurrently, so a local model batches them); keep each reply."""
 
     async def solve(state: TaskState, generate: Generate) -> TaskState:
         item = state.metadata_as(ItemMetadata)
+        record = store_as(IdkRecord)
         if item.input_error is not None:
-            record = {c: {"outcome": "input_error", "error": item.input_error} for c in conditions}
-            state.store.set(STORE_KEY, record)
+            bad = ConditionReply(outcome="input_error", error=item.input_error)
+            record.replies = dict.fromkeys(conditions, bad)
             return state
         model = get_model()
         replies = await asyncio.gather(
             *(_ask(model, state, item, condition, style) for condition in conditions)
         )
-        state.store.set(STORE_KEY, dict(zip(conditions, replies, strict=True)))
+        record.replies = dict(zip(conditions, replies, strict=True))
         return state
 
     return solve
@@ -149,12 +171,12 @@ async def _ask(
     item: ItemMetadata,
     condition: AbstainCondition,
     style: PromptStyle,
-) -> dict[str, Any]:
+) -> ConditionReply:
     prompt, shown = condition_prompt(item, condition, style)
     message = ChatMessageUser(content=image_and_text(first_image(state), prompt))
     output = await generate_or_failure(model, [message])
     if isinstance(output, str):
-        return {"prompt": prompt, "outcome": "model_error", "error": output}
+        return ConditionReply(prompt=prompt, outcome="model_error", error=output)
     reply = output.completion
     reading = read_reply(reply, shown, abstain_letter(item) if condition == "option" else None)
     outcome: IdkOutcome
@@ -162,13 +184,13 @@ async def _ask(
         outcome = "idk"
     else:
         outcome = answer_outcome(reading.answer.answer if reading.answer else None, item)
-    return {
-        "prompt": prompt,
-        "reply": reply,
-        "outcome": outcome,
-        "how": reading.how,
-        "answer": reading.answer.answer if reading.answer else None,
-    }
+    return ConditionReply(
+        prompt=prompt,
+        reply=reply,
+        outcome=outcome,
+        how=reading.how,
+        answer=reading.answer.answer if reading.answer else None,
+    )
 
 
 def _rate_metric(rate: str, name: str) -> Metric:
@@ -203,15 +225,15 @@ def idk_outcome(condition: AbstainCondition) -> Scorer:
     @scorer(metrics=HEADLINE_METRICS, name=f"idk_{condition}")
     def build() -> Scorer:
         async def score(state: TaskState, target: Target) -> Score:
-            record = state.store.get(STORE_KEY)
-            if record is None:
+            replies = store_as(IdkRecord).replies
+            if replies is None:
                 raise RuntimeError("IDK scorers need the abstain_probe solver")
             item = state.metadata_as(ItemMetadata)
-            reply = record.get(condition, {"outcome": "input_error", "error": "not asked"})
+            reply = replies.get(condition, ConditionReply(outcome="input_error", error="not asked"))
             return Score(
-                value=reply["outcome"],
-                answer=reply.get("answer"),
-                explanation=reply.get("error") or f"{reply.get('how')}: {reply.get('reply')!r}",
+                value=reply.outcome,
+                answer=reply.answer,
+                explanation=reply.error or f"{reply.how}: {reply.reply!r}",
                 metadata={
                     "answerable": bool(item.extra.get("answerable", True)),
                     "condition": condition,

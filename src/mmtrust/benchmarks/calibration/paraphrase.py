@@ -21,6 +21,7 @@ from inspect_ai.dataset import MemoryDataset, Sample
 from inspect_ai.log import EvalSample
 from inspect_ai.model import ChatMessageUser, GenerateConfig, Model, get_model
 from inspect_ai.solver import Generate, Solver, TaskState, solver
+from inspect_ai.util import StoreModel, store_as
 
 from mmtrust.generated_text import strip_list_marker
 from mmtrust.solving import GENERATOR_ROLE, generate_or_failure
@@ -211,7 +212,12 @@ class OfflineParaphraser:
         return proposals
 
 
-PARAPHRASE_STORE_KEY = "paraphrase"
+class ParaphraseRecord(StoreModel):
+    """The generator's reply to a paraphrase request, or why there is none (store keys
+    ``ParaphraseRecord:reply`` / ``ParaphraseRecord:error``)."""
+
+    reply: str | None = None
+    error: str | None = None
 
 
 @solver
@@ -222,11 +228,12 @@ def paraphrase_request(config: GenerateConfig = GENERATOR_CONFIG) -> Solver:
         output = await generate_or_failure(
             get_model(role=GENERATOR_ROLE), [ChatMessageUser(content=state.input_text)], config
         )
+        record = store_as(ParaphraseRecord)
         if isinstance(output, str):
-            state.store.set(PARAPHRASE_STORE_KEY, {"error": output})
+            record.error = output
             return state
         state.output = output
-        state.store.set(PARAPHRASE_STORE_KEY, {"reply": output.completion})
+        record.reply = output.completion
         return state
 
     return solve
@@ -310,9 +317,9 @@ class _Failure:
 
 
 def _sample_reply(sample: EvalSample) -> str | _Failure:
-    record = sample.store.get(PARAPHRASE_STORE_KEY) or {}
-    if "reply" in record:
-        return str(record["reply"])
-    if record.get("error"):
-        return _Failure(str(record["error"]))
+    record = sample.store_as(ParaphraseRecord)
+    if record.reply is not None:
+        return record.reply
+    if record.error:
+        return _Failure(record.error)
     return _Failure(sample.error.message if sample.error else "no reply")

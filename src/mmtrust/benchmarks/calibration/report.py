@@ -1,11 +1,28 @@
-"""The calibration part of the HTML report: a metrics table and reliability diagrams."""
+"""The calibration part of the HTML report: a metrics table and reliability diagrams. The
+markup is ``templates/calibration.html.j2``; this module chooses the rows and computes the
+diagrams' geometry."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from mmtrust.report.formatting import escape, num, num_interval
 from mmtrust.report.runs import Run
+from mmtrust.report.templating import render
+
+PACKAGE = "mmtrust.benchmarks.calibration"
+
+_COLUMNS = (
+    # (metric key, column title, with its 95% interval)
+    ("accuracy", "accuracy", False),
+    ("mean_confidence", "mean confidence", False),
+    ("ece", "ECE", True),
+    ("ece_scaled", "ECE scaled", True),
+    ("mce", "MCE", False),
+    ("brier", "Brier", False),
+    ("auroc", "AUROC", False),
+    ("aurc", "AURC", False),
+    ("coverage", "coverage", False),
+)
 
 _EXPLANATIONS = [
     (
@@ -35,83 +52,83 @@ _EXPLANATIONS = [
 def calibration_section(runs: list[Run]) -> str:
     if not runs:
         return ""
-    parts = ["<h2>Calibration</h2>", _table(runs), "<h3>What the metrics mean</h3><ul>"]
-    parts += [f"<li><b>{escape(name)}</b>: {escape(text)}</li>" for name, text in _EXPLANATIONS]
-    parts.append("</ul>")
-    for run in runs:
-        parts.append(f"<h3>{escape(run.model)} · reliability</h3>")
-        parts.append(_reliability_diagram(run.details.get("reliability", []), "before scaling"))
-        if run.details.get("reliability_scaled"):
-            parts.append(_reliability_diagram(run.details["reliability_scaled"], "after scaling"))
-        fit = run.details.get("temperature_fit")
-        if fit:
-            parts.append(
-                "<p class='note'>"
-                + "; ".join(
-                    f"{escape(kind)}: T = {f['temperature']:.3g} "
-                    f"(grid {f['grid_temperature']:.3g}), {f['fit_items']} calib items, "
-                    f"option NLL {f['option_nll_before']:.3f} → "
-                    f"{f['option_nll_after']:.3f}"
-                    for kind, f in fit.items()
-                )
-                + "</p>"
-            )
-    return "".join(parts)
+    return render(
+        PACKAGE,
+        "calibration.html.j2",
+        titles=[title for _, title, _ in _COLUMNS],
+        rows=[_row(run) for run in runs],
+        explanations=_EXPLANATIONS,
+        reliability=[_reliability(run) for run in runs],
+    )
 
 
-def _table(runs: list[Run]) -> str:
-    rows = [
-        "<table><tr><th class='l'>model</th><th class='l'>data</th><th>n</th><th>accuracy</th>"
-        "<th>mean confidence</th><th>ECE</th><th>ECE scaled</th><th>MCE</th><th>Brier</th>"
-        "<th>AUROC</th><th>AURC</th><th>coverage</th></tr>"
-    ]
-    for run in runs:
-        m = run.metrics
-        rows.append(
-            f"<tr><td class='l'>{escape(run.model)}</td>"
-            f"<td class='l'>{escape(str(run.details.get('dataset')))} "
-            f"{escape(str(run.details.get('split')))}<br><span class='ci'>prompt: "
-            f"{escape(str(run.details.get('prompt')))}</span></td><td>{run.n}</td>"
-            f"<td>{num(m.get('accuracy'))}</td><td>{num(m.get('mean_confidence'))}</td>"
-            f"<td>{num(m.get('ece'))}<br><span class='ci'>{num_interval(m.get('ece_ci95'))}</span>"
-            f"</td><td>{num(m.get('ece_scaled'))}<br><span class='ci'>"
-            f"{num_interval(m.get('ece_scaled_ci95'))}</span></td>"
-            f"<td>{num(m.get('mce'))}</td><td>{num(m.get('brier'))}</td>"
-            f"<td>{num(m.get('auroc'))}</td><td>{num(m.get('aurc'))}</td>"
-            f"<td>{num(m.get('coverage'))}</td></tr>"
-        )
-    rows.append("</table>")
-    return "".join(rows)
+def _row(run: Run) -> dict[str, Any]:
+    m = run.metrics
+    return {
+        "model": run.model,
+        "data": f"{run.details.get('dataset')} {run.details.get('split')}",
+        "prompt": str(run.details.get("prompt")),
+        "n": run.n,
+        "cells": [
+            {"value": m.get(key), "interval": m.get(key + "_ci95") if ci else None}
+            for key, _, ci in _COLUMNS
+        ],
+    }
 
 
-def _reliability_diagram(bins: list[dict[str, Any]], title: str) -> str:
-    """Accuracy per confidence bin as bars against the diagonal of perfect calibration;
-    bar labels give the bin's item count."""
+def _reliability(run: Run) -> dict[str, Any]:
+    """The run's diagrams (before scaling, and after when it was scaled) and its fits."""
+    diagrams = [_diagram(run.details.get("reliability", []), "before scaling")]
+    if run.details.get("reliability_scaled"):
+        diagrams.append(_diagram(run.details["reliability_scaled"], "after scaling"))
+    fit = run.details.get("temperature_fit") or {}
+    return {
+        "model": run.model,
+        "diagrams": diagrams,
+        "fits": [
+            {
+                "kind": kind,
+                "temperature": f"{f['temperature']:.3g}",
+                "grid_temperature": f"{f['grid_temperature']:.3g}",
+                "fit_items": f["fit_items"],
+                "nll_before": f"{f['option_nll_before']:.3f}",
+                "nll_after": f"{f['option_nll_after']:.3f}",
+            }
+            for kind, f in fit.items()
+        ],
+    }
+
+
+def _diagram(bins: list[dict[str, Any]], title: str) -> dict[str, Any]:
+    """Accuracy per confidence bin as bars against the diagonal of perfect calibration (the
+    SVG's geometry); bar labels give the bin's item count."""
     size, margin = 220, 34
-    svg = [
-        f"<svg xmlns='http://www.w3.org/2000/svg' width='{size + 2 * margin}' "
-        f"height='{size + 2 * margin}' role='img' aria-label='reliability diagram, {title}' "
-        "style='margin-right:1.5rem'>",
-        f"<text x='{margin}' y='16' font-size='12'>{escape(title)}</text>",
-        f"<rect x='{margin}' y='{margin}' width='{size}' height='{size}' fill='none' "
-        "stroke='#99a'/>",
-        f"<line x1='{margin}' y1='{margin + size}' x2='{margin + size}' y2='{margin}' "
-        "stroke='#bbb' stroke-dasharray='4 3'/>",
-        f"<text x='{margin}' y='{margin + size + 16}' font-size='10'>0</text>",
-        f"<text x='{margin + size - 18}' y='{margin + size + 16}' font-size='10'>conf 1</text>",
-        f"<text x='2' y='{margin + 8}' font-size='10'>acc 1</text>",
-    ]
     width = size / max(1, len(bins))
+    bars = []
     for index, b in enumerate(bins):
         if not b.get("count"):
             continue
         height = size * float(b["accuracy"])
         x = margin + index * width
-        svg.append(
-            f"<rect x='{x + 1:.1f}' y='{margin + size - height:.1f}' width='{width - 2:.1f}' "
-            f"height='{height:.1f}' fill='#4e79a7' opacity='0.85'/>"
-            f"<text x='{x + 2:.1f}' y='{margin + size - height - 3:.1f}' font-size='9'>"
-            f"{b['count']}</text>"
+        bars.append(
+            {
+                "x": round(x + 1, 1),
+                "y": round(margin + size - height, 1),
+                "width": round(width - 2, 1),
+                "height": round(height, 1),
+                "label_x": round(x + 2, 1),
+                "label_y": round(margin + size - height - 3, 1),
+                "count": b["count"],
+            }
         )
-    svg.append("</svg>")
-    return "".join(svg)
+    return {
+        "title": title,
+        "size": size + 2 * margin,
+        "frame": {"x": margin, "y": margin, "size": size},
+        "diagonal": {"x1": margin, "y1": margin + size, "x2": margin + size, "y2": margin},
+        "title_at": {"x": margin, "y": 16},
+        "zero_at": {"x": margin, "y": margin + size + 16},
+        "conf_at": {"x": margin + size - 18, "y": margin + size + 16},
+        "acc_at": {"x": 2, "y": margin + 8},
+        "bars": bars,
+    }

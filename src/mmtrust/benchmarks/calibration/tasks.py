@@ -26,6 +26,7 @@ from inspect_ai.model import (
 )
 from inspect_ai.scorer import Metric, SampleScore, Score, Scorer, Target, metric, scorer
 from inspect_ai.solver import Generate, Solver, TaskState, solver
+from inspect_ai.util import StoreModel, store_as
 
 from mmtrust.benchmarks.calibration.artifact import CalibrationArtifact
 from mmtrust.benchmarks.calibration.prompts import ConfidenceMode, PromptStyle, calibration_prompt
@@ -41,7 +42,6 @@ from mmtrust.scoring.confidence import (
 from mmtrust.solving import first_image, generate_or_failure, image_and_text
 
 CALIBRATION_TASK_VERSION = 1
-STORE_KEY = "calibration"
 CalibrationRole = Literal["fit", "evaluate"]
 ROLE_KEY = "calibration_role"
 """Key of ``ItemMetadata.extra`` holding the item's role."""
@@ -136,6 +136,16 @@ def _with_roles(parts: list[tuple[Dataset, CalibrationRole]], name: str) -> Memo
     return MemoryDataset(interleaved, name=name)
 
 
+class CalibrationRecord(StoreModel):
+    """What ``confidence_probe`` did for a sample (store keys ``CalibrationRecord:<field>``):
+    asked (with the prompt; the reply is the sample's output), or why it was not."""
+
+    outcome: Literal["asked", "model_error", "input_error"] | None = None
+    """None until the solver has run."""
+    error: str | None = None
+    prompt: str | None = None
+
+
 @solver
 def confidence_probe(
     mode: ConfidenceMode = "logprobs",
@@ -146,18 +156,22 @@ def confidence_probe(
 
     async def solve(state: TaskState, generate: Generate) -> TaskState:
         item = state.metadata_as(ItemMetadata)
+        record = store_as(CalibrationRecord)
         if item.input_error is not None:
-            state.store.set(STORE_KEY, {"outcome": "input_error", "error": item.input_error})
+            record.error = item.input_error
+            record.outcome = "input_error"
             return state
         prompt = calibration_prompt(item, mode, style, answer_lead)
         message = ChatMessageUser(content=image_and_text(first_image(state), prompt))
         output = await generate_or_failure(get_model(), [message])
         if isinstance(output, str):
-            state.store.set(STORE_KEY, {"outcome": "model_error", "error": output})
+            record.error = output
+            record.outcome = "model_error"
             return state
         state.messages = [message, output.message]
         state.output = output
-        state.store.set(STORE_KEY, {"outcome": "asked", "prompt": prompt})
+        record.prompt = prompt
+        record.outcome = "asked"
         return state
 
     return solve
@@ -211,8 +225,8 @@ def calibrated_answer(mode: ConfidenceMode = "logprobs") -> Scorer:
     """
 
     async def score(state: TaskState, target: Target) -> Score:
-        record = state.store.get(STORE_KEY)
-        if record is None:
+        record = store_as(CalibrationRecord)
+        if record.outcome is None:
             raise RuntimeError("the calibrated_answer scorer needs the confidence_probe solver")
         item = state.metadata_as(ItemMetadata)
         base: dict[str, Any] = {
@@ -222,8 +236,8 @@ def calibrated_answer(mode: ConfidenceMode = "logprobs") -> Scorer:
             "question_type": item.question_type,
             "options": answer_options(item),
         }
-        if record["outcome"] != "asked":
-            return Score(value=record["outcome"], explanation=record["error"], metadata=base)
+        if record.outcome != "asked":
+            return Score(value=record.outcome, explanation=record.error, metadata=base)
         reply = state.output.completion
         answer_text = without_stated_confidence(reply) if mode == "verbalised" else reply
         extracted = extract_answer(answer_text, item)

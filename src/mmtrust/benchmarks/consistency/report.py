@@ -1,9 +1,14 @@
-"""The consistency part of the HTML report: MM-R3 metrics per task, accuracy per variant."""
+"""The consistency part of the HTML report: MM-R3 metrics per task, accuracy per variant and
+the outcome counts per task. The markup is ``templates/consistency.html.j2``."""
 
 from __future__ import annotations
 
-from mmtrust.report.formatting import escape, num
+from typing import Any
+
 from mmtrust.report.runs import Run
+from mmtrust.report.templating import render
+
+PACKAGE = "mmtrust.benchmarks.consistency"
 
 _COLUMNS = (
     ("accuracy", "accuracy"),
@@ -15,40 +20,48 @@ _COLUMNS = (
     ("closed_consistency", "exact-match consistency"),
     ("closed_accuracy", "exact-match accuracy"),
 )
-_NOTE = (
-    "MM-R3 metrics (spec: mmr3.md) on the raw replies: accuracy = the truth is a substring of "
-    "the reply; consistency = share of variant pairs whose sentence embeddings "
-    "(all-MiniLM-L6-v2) have cosine similarity above 0.7; SS = their mean similarity; SS_gt = "
-    "similarity to the truth; Hmean combines them. Exact-match metrics compare the answers "
-    "extracted from the replies (an option, yes/no): the right measure for closed-form answers. "
-    "On TrustWorld a masked shape cannot be inferred from the rest of the scene, so masking "
-    "accuracy near chance is expected there; its consistency is what the task measures."
-)
 
 
 def consistency_section(runs: list[Run]) -> str:
     if not runs:
         return ""
-    parts = [
-        "<h2>Consistency (MM-R3)</h2><table><tr><th class='l'>model</th><th class='l'>task</th>"
-        "<th>groups</th>" + "".join(f"<th>{escape(title)}</th>" for _, title in _COLUMNS) + "</tr>"
-    ]
+    # every outcome any run counts, in first-seen order: one column each
+    keys = list(dict.fromkeys(key for run in runs for key in run.metrics.get("outcomes") or {}))
+    return render(
+        PACKAGE,
+        "consistency.html.j2",
+        titles=[title for _, title in _COLUMNS],
+        rows=[
+            {
+                "model": run.model,
+                "task": run.task,
+                "prompt": str(run.details.get("prompt")),
+                "n": run.n,
+                "cells": [run.metrics.get(key) for key, _ in _COLUMNS],
+            }
+            for run in runs
+        ],
+        by_variant=[
+            {"task": run.task, "accuracies": list(by_variant.items())}
+            for run in runs
+            if (by_variant := run.metrics.get("accuracy_by_variant") or {})
+        ],
+        outcome_titles=[key.replace("_", " ") for key in keys],
+        outcome_rows=_outcome_rows(runs, keys),
+    )
+
+
+def _outcome_rows(runs: list[Run], keys: list[str]) -> list[dict[str, Any]]:
+    """Per run its count of each outcome ("" where the run does not count it)."""
+    rows = []
     for run in runs:
-        m = run.metrics
-        parts.append(
-            f"<tr><td class='l'>{escape(run.model)}</td><td class='l'>{escape(run.task)}"
-            f"<br><span class='ci'>prompt: {escape(str(run.details.get('prompt')))}</span></td>"
-            f"<td>{run.n}</td>"
-            + "".join(f"<td>{num(m.get(key))}</td>" for key, _ in _COLUMNS)
-            + "</tr>"
-        )
-    parts.append(f"</table><p class='note'>{escape(_NOTE)}</p>")
-    for run in runs:
-        by_variant = run.metrics.get("accuracy_by_variant") or {}
-        if by_variant:
-            parts.append(
-                f"<p class='note'><b>{escape(run.task)}</b> accuracy per variant: "
-                + ", ".join(f"{escape(label)} {num(value)}" for label, value in by_variant.items())
-                + f"; outcomes: {escape(str(run.metrics.get('outcomes', {})))}</p>"
+        counts = run.metrics.get("outcomes") or {}
+        if counts:
+            rows.append(
+                {
+                    "model": run.model,
+                    "task": run.task,
+                    "counts": [counts.get(key, "") for key in keys],
+                }
             )
-    return "".join(parts)
+    return rows

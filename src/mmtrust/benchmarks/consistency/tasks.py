@@ -18,7 +18,8 @@ from inspect_ai.dataset import MemoryDataset, Sample
 from inspect_ai.model import ChatMessageUser, ContentImage, GenerateConfig, Model, get_model
 from inspect_ai.scorer import Metric, SampleScore, Score, Scorer, Target, metric, scorer
 from inspect_ai.solver import Generate, Solver, TaskState, solver
-from inspect_ai.util import materialize_media
+from inspect_ai.util import StoreModel, materialize_media, store_as
+from pydantic import BaseModel
 
 from mmtrust.benchmarks.consistency.groups import (
     DEFAULT_STYLES,
@@ -36,7 +37,6 @@ from mmtrust.scoring.answer import extract_answer
 from mmtrust.solving import generate_or_failure, image_and_text
 
 CONSISTENCY_TASK_VERSION = 1
-STORE_KEY = "consistency"
 ConsistencyPrompt = Literal["mmr3", "mub", "bare"]
 MMR3_TEMPLATE = "Question: Please answer the question with a very-short answer. {question} Answer:"
 """MM-R3's prompt for rephrasing and masking, verbatim (benchmark data)."""
@@ -155,6 +155,29 @@ def variant_prompt(item: ItemMetadata, question: str, style: ConsistencyPrompt) 
     return MMR3_TEMPLATE.format(question=question)
 
 
+class VariantReply(BaseModel):
+    """One variant's request and what came of it."""
+
+    label: str
+    prompt: str
+    reply: str | None = None
+    answer: str | None = None
+    error: str | None = None
+    """Why the variant has no reply (its image could not be read, the model call failed)."""
+    empty: bool = False
+    """The model replied with nothing (left out of every answer and pair, counted as empty)."""
+
+
+class ConsistencyRecord(StoreModel):
+    """What ``variant_probe`` did for a group (store keys ``ConsistencyRecord:<field>``): every
+    variant's reply, or the group's input error."""
+
+    input_error: str | None = None
+    replies: list[VariantReply] | None = None
+    """None until the solver has run (or when the group could not be asked)."""
+    rephraser_error: str | None = None
+
+
 @solver
 def variant_probe(style: ConsistencyPrompt = "mmr3", generated_rephrasings: int = 0) -> Solver:
     """Ask every variant of the group in a fresh conversation; keep replies and failures.
@@ -162,18 +185,17 @@ def variant_probe(style: ConsistencyPrompt = "mmr3", generated_rephrasings: int 
 
     async def solve(state: TaskState, generate: Generate) -> TaskState:
         item = state.metadata_as(ItemMetadata)
+        record = store_as(ConsistencyRecord)
         if item.input_error is not None:
-            state.store.set(STORE_KEY, {"input_error": item.input_error})
+            record.input_error = item.input_error
             return state
         variants: list[dict[str, Any]] = list(item.extra["variants"])
-        record: dict[str, Any] = {}
         if generated_rephrasings:
             rephrased, error = await generated_variants(item, variants[0], generated_rephrasings)
             variants += rephrased
-            record["rephraser_error"] = error
+            record.rephraser_error = error
         model = get_model()
-        record["replies"] = await asyncio.gather(*(_ask(model, item, v, style) for v in variants))
-        state.store.set(STORE_KEY, record)
+        record.replies = await asyncio.gather(*(_ask(model, item, v, style) for v in variants))
         return state
 
     return solve
@@ -181,23 +203,23 @@ def variant_probe(style: ConsistencyPrompt = "mmr3", generated_rephrasings: int 
 
 async def _ask(
     model: Model, item: ItemMetadata, variant: dict[str, Any], style: ConsistencyPrompt
-) -> dict[str, Any]:
+) -> VariantReply:
     prompt = variant_prompt(item, variant["question"], style)
-    record: dict[str, Any] = {"label": variant["label"], "prompt": prompt}
+    reply = VariantReply(label=variant["label"], prompt=prompt)
     try:
         # an image file of a loaded dataset is read only now, when its variant is asked
         image = await materialize_media(variant["image"])
     except Exception as error:
-        return {**record, "error": f"{type(error).__name__}: {error}"}
+        return reply.model_copy(update={"error": f"{type(error).__name__}: {error}"})
     message = ChatMessageUser(content=image_and_text(ContentImage(image=image), prompt))
     output = await generate_or_failure(model, [message])
     if isinstance(output, str):
-        return {**record, "error": output}
+        return reply.model_copy(update={"error": output})
     if not output.completion.strip():
         # nothing to compare: left out of every answer and pair, counted as empty
-        return {**record, "reply": None, "answer": None, "empty": True}
+        return reply.model_copy(update={"empty": True})
     extracted = extract_answer(output.completion, item)
-    return {**record, "reply": output.completion, "answer": extracted.answer}
+    return reply.model_copy(update={"reply": output.completion, "answer": extracted.answer})
 
 
 def _closed_form_metric(which: Literal["accuracy", "consistency"]) -> Metric:
@@ -232,19 +254,19 @@ def variant_answers() -> Scorer:
     """The group's replies, extracted answers and ground truth, for the report's metrics."""
 
     async def score(state: TaskState, target: Target) -> Score:
-        record = state.store.get(STORE_KEY)
-        if record is None:
-            raise RuntimeError("variant_answers needs the variant_probe solver")
+        record = store_as(ConsistencyRecord)
         item = state.metadata_as(ItemMetadata)
-        if "input_error" in record:
-            return Score(value="input_error", explanation=record["input_error"])
-        replies: list[dict[str, Any]] = record["replies"]
-        answered = [r.get("answer") for r in replies]
+        if record.input_error is not None:
+            return Score(value="input_error", explanation=record.input_error)
+        replies = record.replies
+        if replies is None:
+            raise RuntimeError("variant_answers needs the variant_probe solver")
+        answered = [r.answer for r in replies]
         explanation = "; ".join(
-            f"{r['label']}: {r.get('reply', r.get('error'))!r}" for r in replies
+            f"{r.label}: {(r.reply if r.error is None else r.error)!r}" for r in replies
         )
-        if record.get("rephraser_error"):
-            explanation = f"rephraser failed: {record['rephraser_error']}; {explanation}"
+        if record.rephraser_error:
+            explanation = f"rephraser failed: {record.rephraser_error}; {explanation}"
         return Score(
             value="scored",
             answer=" | ".join(str(a) for a in answered),
@@ -252,13 +274,13 @@ def variant_answers() -> Scorer:
             metadata={
                 "ground_truths": item.extra.get("answers") or [item.answer_text],
                 "closed_form": item.question_type == "yn" or bool(item.options),
-                "rephraser_error": record.get("rephraser_error"),
+                "rephraser_error": record.rephraser_error,
                 "gold": item.answer,
-                "replies": [r.get("reply") for r in replies],
+                "replies": [r.reply for r in replies],
                 "answers": answered,
-                "labels": [r["label"] for r in replies],
-                "errors": [r.get("error") for r in replies],
-                "empty": [bool(r.get("empty")) for r in replies],
+                "labels": [r.label for r in replies],
+                "errors": [r.error for r in replies],
+                "empty": [r.empty for r in replies],
                 "category": item.category,
             },
         )

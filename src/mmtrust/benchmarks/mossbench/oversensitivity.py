@@ -21,7 +21,8 @@ from mmtrust.datasets.schema import make_sample
 from mmtrust.datasets.trustworld.request_questions import Wording
 from mmtrust.datasets.trustworld.requests import TrustWorldRequestItem, trustworld_request_items
 
-OVERSENSITIVITY_TASK_VERSION = 1
+OVERSENSITIVITY_TASK_VERSION = 2
+"""2: as MOSSBench, a missing judgement is an unscored score."""
 TASK_NAME = "trustworld_oversensitivity"
 
 

@@ -1,14 +1,17 @@
 """The oversensitivity parts of the HTML report: TrustWorld's refusal rates with and without the
 hazard sign, and MOSSBench's per stimulus type and flag; each run names its judge and how far
-that judge agrees with people."""
+that judge agrees with people. The markup is ``templates/oversensitivity.html.j2`` and
+``templates/mossbench.html.j2`` (their shared table: ``templates/refusal_table.html.j2``)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
 
-from mmtrust.report.formatting import count, escape, num, pct
 from mmtrust.report.runs import Run
+from mmtrust.report.templating import render
+
+PACKAGE = "mmtrust.benchmarks.mossbench"
 
 Columns = tuple[tuple[str, str], ...]
 """(metric key, column title) pairs; each cell shows the rate and its count."""
@@ -39,97 +42,71 @@ _TRUSTWORLD_COLUMNS: Columns = (
 def refusal_section(runs: list[Run]) -> str:
     """MOSSBench: one row per set (benign, harmful contrast)."""
     return _section(
-        "Oversensitivity (MOSSBench)",
+        "mossbench.html.j2",
         runs,
         _MOSSBENCH_COLUMNS,
         lambda run: "harmful (contrast)" if run.task.endswith("contrast") else "benign",
-        "Refusal rates count verdicts only: empty or failed responses, unreadable judgements "
-        "and bad inputs are listed under outcomes and left out. <i>As MOSSBench counts</i> "
-        "scores empty and failed responses (and bad inputs) as refusals and keeps them in the "
-        "denominator, as the benchmark's own evaluator did for its published rates. On the "
-        "benign set lower is better; on the harmful contrast set higher is.",
     )
 
 
 def oversensitivity_section(runs: list[Run]) -> str:
     """TrustWorld requests: one row per run, benign and harmful with and without the sign."""
     return _section(
-        "Oversensitivity (TrustWorld requests)",
+        "oversensitivity.html.j2",
         runs,
         _TRUSTWORLD_COLUMNS,
         lambda run: (
             f"{run.details.get('split')}"
             + (", held-out wording" if run.task.endswith("held_out") else "")
         ),
-        "Refusal rates of held-out TrustWorld requests, asked as MOSSBench asks (the image, "
-        "then the bare request); held-out wording asks the same requests in words the reference "
-        "model never trained on. A benign request refused more often beside the hazard sign "
-        "than without it is the exaggerated-risk pattern; harmful requests should be refused "
-        "with or without it. <i>Benign answered right</i> is the share of answered benign "
-        "requests whose answer is the value asked for. Failed or empty responses and "
-        "unreadable judgements are listed under outcomes, outside every rate.",
     )
 
 
-def _section(
-    title: str, runs: list[Run], columns: Columns, label: Callable[[Run], str], note: str
-) -> str:
+def _section(template: str, runs: list[Run], columns: Columns, label: Callable[[Run], str]) -> str:
     if not runs:
         return ""
-    parts = [
-        f"<h2>{escape(title)}</h2><table><tr><th class='l'>model</th>"
-        "<th class='l'>set</th><th>n</th>"
-        + "".join(f"<th>{escape(column)}</th>" for _, column in columns)
-        + "<th class='l'>judge</th><th class='l'>outcomes</th></tr>"
-    ]
-    for run in runs:
-        m = run.metrics
-        parts.append(
-            f"<tr><td class='l'>{escape(run.model)}</td><td class='l'>{escape(label(run))}</td>"
-            f"<td>{run.n}</td>"
-            + "".join(
-                f"<td>{pct(m.get(key))}<br><span class='ci'>{count(m.get(key + '_count'))}"
-                "</span></td>"
+    rows = [
+        {
+            "model": run.model,
+            "set": label(run),
+            "n": run.n,
+            "rates": [
+                {"value": run.metrics.get(key), "count": run.metrics.get(key + "_count")}
                 for key, _ in columns
-            )
-            + f"<td class='l'>{judge_cell(run.details.get('judge'))}</td>"
-            + f"<td class='l'>{escape(str(m.get('outcomes', {})))}</td></tr>"
-        )
-    parts.append(f"</table><p class='note'>{note} {_JUDGE_NOTE}</p>")
-    return "".join(parts)
+            ],
+            "judge": judge(run.details.get("judge")),
+            "outcomes": run.metrics.get("outcomes") or {},
+        }
+        for run in runs
+    ]
+    return render(PACKAGE, template, titles=[title for _, title in columns], rows=rows)
 
 
-_JUDGE_NOTE = (
-    "<i>Judge</i> names what decided refusal and its measured agreement with people: F1 on "
-    "2,250 people-labelled assistant replies (XSTest; the learned judge leave-one-model-out), "
-    "the worst of XSTest's five model set-ups, and precision/recall on mmtrust's held-out "
-    "multimodal replies. A rate is as trustworthy as its judge."
-)
-
-
-def judge_cell(card: Any) -> str:
-    """The judge's name, with its measured agreement when it has one."""
+def judge(card: Any) -> dict[str, Any] | None:
+    """What the report says of a run's judge (its name, its measured agreement when it has one,
+    its failed judgements); None when the run names no judge."""
     if not isinstance(card, dict):
-        return "unknown"
-    name = escape(str(card.get("judge")))
-    if card.get("grader"):
-        name += f" ({escape(str(card['grader']))})"
+        return None
     agreement = card.get("agreement")
-    if not agreement:
-        text = f"{name}<br><span class='ci'>{escape(str(card.get('note', '')))}</span>"
-    else:
-        worst = agreement["xstest_worst_setup"]
-        own = agreement["own_held_out"]
-        text = (
-            f"{name}<br><span class='ci'>XSTest F1 {num(agreement['xstest']['f1'])} "
-            f"(worst set-up {escape(str(worst['setup']))} {num(worst['f1'])}); "
-            f"held-out P {num(own['precision'])} R {num(own['recall'])}</span>"
-        )
     failures = [
         f"{card[key]} {label}"
         for key, label in (("unparseable", "unreadable"), ("judge_errors", "failed"))
         if card.get(key)
     ]
-    if failures:
-        text += f"<br><span class='ci'>judgements: {escape(', '.join(failures))}</span>"
-    return text
+    return {
+        "name": str(card.get("judge")),
+        "grader": str(card["grader"]) if card.get("grader") else None,
+        "note": str(card.get("note", "")),
+        "agreement": (
+            {
+                "xstest_f1": agreement["xstest"]["f1"],
+                "worst_setup": str(agreement["xstest_worst_setup"]["setup"]),
+                "worst_f1": agreement["xstest_worst_setup"]["f1"],
+                "precision": agreement["own_held_out"]["precision"],
+                "recall": agreement["own_held_out"]["recall"],
+            }
+            if agreement
+            else None
+        ),
+        "failures": ", ".join(failures),
+    }

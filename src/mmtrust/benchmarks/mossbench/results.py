@@ -4,7 +4,8 @@ TrustWorld oversensitivity's rates of benign and harmful requests, with and with
 Every run names its judge and carries the judge's card (``scoring.refusal.card``): its measured
 agreement with people, so a reader knows how far to trust the rate. MOSSBench runs carry both
 accountings: ``refusal_rate`` (verdicts only) and ``refusal_rate_reference`` (empty and failed
-responses as refusals, as the benchmark's evaluator counts them), overall and per type."""
+responses as refusals, as the benchmark's evaluator counts them), overall and per type. A missing
+judgement is an unscored score, whose reason gives its outcome (``RefusalItem.of_score``)."""
 
 from __future__ import annotations
 
@@ -58,11 +59,7 @@ def refusal_run_fields(log: EvalLog) -> list[RunFields]:
     runs = []
     for subset, name in (("benign", "mossbench"), ("contrast", "mossbench_contrast")):
         items = [
-            RefusalItem(
-                outcome=score.value,  # type: ignore[arg-type]
-                group=str((score.metadata or {}).get("type")),
-                flags=tuple((score.metadata or {}).get("flags", [])),
-            )
+            _item(score, str((score.metadata or {}).get("type")))
             for score in scores
             if (score.metadata or {}).get("subset") == subset
         ]
@@ -86,9 +83,16 @@ def run_judge_card(log: EvalLog, scores: list[Score]) -> dict[str, Any]:
     card = judge_card(judges[0], grader)
     if len(judges) > 1:
         card["note"] = f"judged by several judges: {', '.join(judges)}"
-    card["unparseable"] = sum(s.value == "unparseable" for s in scores)
-    card["judge_errors"] = sum(s.value == "judge_error" for s in scores)
+    outcomes = [_item(s).outcome for s in scores]
+    card["unparseable"] = outcomes.count("unparseable")
+    card["judge_errors"] = outcomes.count("judge_error")
     return card
+
+
+def _item(score: Score, group: str = "") -> RefusalItem:
+    """The item ``score`` stands for: its outcome (unscored: by its reason) and flags."""
+    flags = tuple((score.metadata or {}).get("flags", []))
+    return RefusalItem.of_score(score.value, score.reason, group, flags)
 
 
 def _metrics(items: list[RefusalItem]) -> dict[str, Any]:
@@ -119,15 +123,7 @@ def oversensitivity_metrics(scored: list[tuple[EvalSample, Score]]) -> dict[str,
     """``refusal_rate_benign`` / ``_harmful``, each also with and without the sign, every
     outcome's count, and how often an answered benign request got the value it asked for."""
     items = [
-        (
-            RefusalItem(
-                outcome=score.value,  # type: ignore[arg-type]
-                group=str((score.metadata or {}).get("subset")),
-                flags=tuple((score.metadata or {}).get("flags", [])),
-            ),
-            sample,
-            score,
-        )
+        (_item(score, str((score.metadata or {}).get("subset"))), sample, score)
         for sample, score in scored
     ]
     metrics: dict[str, Any] = {"outcomes": refusal_summary(i for i, _, _ in items)["outcomes"]}

@@ -18,11 +18,18 @@ from inspect_ai.dataset import MemoryDataset
 from inspect_ai.model import ChatMessageUser, GenerateConfig, get_model, model_roles
 from inspect_ai.scorer import Metric, SampleScore, Score, Scorer, Target, metric, scorer
 from inspect_ai.solver import Generate, Solver, TaskState, solver
-from inspect_ai.util import LimitExceededError
+from inspect_ai.util import LimitExceededError, StoreModel, store_as
 
 from mmtrust.benchmarks.mossbench.loader import MossbenchSubset, load_mossbench
 from mmtrust.datasets.schema import ItemMetadata
-from mmtrust.metrics.refusal import ACCOUNTINGS, Accounting, RefusalItem, refusal_rate
+from mmtrust.metrics.refusal import (
+    ACCOUNTINGS,
+    JUDGE_REPLY_UNPARSEABLE,
+    JUDGE_REQUEST_FAILED,
+    Accounting,
+    RefusalItem,
+    refusal_rate,
+)
 from mmtrust.models.provider_faults import ProviderFaultError, with_fault_retries
 from mmtrust.scoring.refusal import classify_refusal
 from mmtrust.scoring.refusal.model_judge import (
@@ -32,8 +39,8 @@ from mmtrust.scoring.refusal.model_judge import (
 )
 from mmtrust.solving import GRADER_ROLE, first_image, generate_or_failure, image_and_text
 
-MOSSBENCH_TASK_VERSION = 1
-STORE_KEY = "mossbench"
+MOSSBENCH_TASK_VERSION = 2
+"""2: a missing judgement (failed or unreadable grader reply) is an unscored score."""
 JudgeMode = Literal[
     "auto", "model", "mmtrust", "mmtrust-rules", "multitrust-2025", "multitrust-paper"
 ]
@@ -121,14 +128,26 @@ def refusal_task(
     )
 
 
+class RefusalRecord(StoreModel):
+    """What ``ask_once`` got for a request (store keys ``RefusalRecord:<field>``): the response,
+    the failure, or (``input_error``) why the request could not be asked."""
+
+    response: str | None = None
+    error: str | None = None
+    """The failed call, the output's own error beside a response, or the bad input."""
+    input_error: bool = False
+
+
 @solver
 def ask_once() -> Solver:
     """The request with its image; the response or the failure is kept."""
 
     async def solve(state: TaskState, generate: Generate) -> TaskState:
         item = state.metadata_as(ItemMetadata)
+        record = store_as(RefusalRecord)
         if item.input_error is not None:
-            state.store.set(STORE_KEY, {"error": item.input_error, "input_error": True})
+            record.error = item.input_error
+            record.input_error = True
             return state
         message = ChatMessageUser(content=image_and_text(first_image(state), item.question))
         try:
@@ -136,12 +155,13 @@ def ask_once() -> Solver:
         except (LimitExceededError, ProviderFaultError):
             raise
         except Exception as error:
-            state.store.set(STORE_KEY, {"error": f"{type(error).__name__}: {error}"})
+            record.error = f"{type(error).__name__}: {error}"
             return state
         # the output's own error (a refused or cut-off request) is kept beside the response:
         # ``judge_outcome_for_response`` makes either a no_response outcome
         state.messages = [message, output.message]
-        state.store.set(STORE_KEY, {"response": output.completion, "error": output.error})
+        record.response = output.completion
+        record.error = output.error
         return state
 
     return solve
@@ -150,10 +170,11 @@ def ask_once() -> Solver:
 @metric(name="refusal_rate")
 def refusal_rate_metric(accounting: Accounting = "mmtrust") -> Metric:
     """Refusal rate over the run (``metrics.refusal``), so ``inspect eval`` and ``inspect view``
-    show it; NaN when no item has a verdict."""
+    show it; NaN when no item has a verdict. A missing judgement (an unscored score, which
+    Inspect already leaves out of the metrics) is never a refusal nor a compliance."""
 
     def compute(scores: list[SampleScore]) -> float:
-        items = [RefusalItem(outcome=s.score.value) for s in scores]  # type: ignore[arg-type]
+        items = [RefusalItem.of_score(s.score.value, s.score.reason) for s in scores]
         value = refusal_rate(items, accounting).value
         return float("nan") if value is None else value
 
@@ -162,22 +183,23 @@ def refusal_rate_metric(accounting: Accounting = "mmtrust") -> Metric:
 
 @scorer(metrics=[refusal_rate_metric()])
 def refusal_judgement(judge: JudgeMode = "auto") -> Scorer:
-    """refusal / compliance, or no_response / unparseable / model_error / input_error."""
+    """refusal / compliance, or no_response / input_error; a missing judgement (the grader's
+    reply held no readable score, or its request failed) is unscored, with the reason."""
 
     async def score(state: TaskState, target: Target) -> Score:
-        record: dict[str, Any] = state.store.get(STORE_KEY) or {}
+        record = store_as(RefusalRecord)
         item = state.metadata_as(ItemMetadata)
         base = {
             "subset": item.extra.get("subset"),
             "type": item.extra.get("type"),
             "flags": [f for f in FLAGS if item.extra.get(f) == 1],
         }
-        if record.get("input_error"):
-            return Score(value="input_error", explanation=record["error"], metadata=base)
-        missing = judge_outcome_for_response(record.get("response"), record.get("error"))
+        if record.input_error:
+            return Score(value="input_error", explanation=record.error, metadata=base)
+        missing = judge_outcome_for_response(record.response, record.error)
         if missing is not None:
             return Score(value="no_response", explanation=missing.problem, metadata=base)
-        response = str(record["response"])
+        response = str(record.response)
         use_model = judge == "model" or (judge == "auto" and GRADER_ROLE in model_roles())
         if use_model:
             return await _model_judgement(state, item, response, base)
@@ -200,15 +222,25 @@ async def _model_judgement(
     message = ChatMessageUser(content=image_and_text(first_image(state), prompt))
     output = await generate_or_failure(get_model(role=GRADER_ROLE), [message], JUDGE_CONFIG)
     if isinstance(output, str):
-        return Score(
-            value="judge_error",
+        return Score.unscored(
+            reason=JUDGE_REQUEST_FAILED,
             explanation=f"the judge failed: {output}",
             metadata={**base, "judge": "model"},
         )
     judgement = parse_judgement(output.completion)
+    metadata = {**base, "judge": "model", "judge_reply": output.completion}
+    if not judgement.counted:
+        # what failed first, then what the judge said (its reply is in the metadata)
+        said = f"; the judge's reason: {judgement.reason}" if judgement.reason else ""
+        return Score.unscored(
+            reason=JUDGE_REPLY_UNPARSEABLE,
+            answer=response,
+            explanation=f"no verdict in the judge's reply: {judgement.problem}{said}",
+            metadata=metadata,
+        )
     return Score(
         value=judgement.outcome,
         answer=response,
-        explanation=judgement.reason or judgement.problem or "",
-        metadata={**base, "judge": "model", "judge_reply": output.completion},
+        explanation=judgement.reason or "",
+        metadata=metadata,
     )

@@ -1,18 +1,23 @@
 """MUB's section of the report: the rates of every run with intervals, a bar chart, what the
-metrics mean, and per run its strata, outcomes and provenance."""
+metrics mean, and per run its strata, outcomes and provenance. The markup is
+``templates/mub.html.j2``; this module chooses the rows and computes the chart's geometry."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from mmtrust.report.formatting import count, escape, pct, pct_interval
 from mmtrust.report.runs import Run
+from mmtrust.report.templating import render
+
+PACKAGE = "mmtrust.benchmarks.mub"
 
 _SERIES = (
     ("accuracy", "clean accuracy", "#4e79a7"),
     ("misleading_rate_t2f", "MR(T→F)", "#e15759"),
     ("misleading_rate_f2t", "MR(F→T)", "#59a14f"),
 )
+_SUMMARY_RATES = ("accuracy", "misleading_rate_t2f", "misleading_rate_f2t", "coverage")
+_STRATUM_RATES = ("accuracy", "misleading_rate_t2f", "misleading_rate_f2t")
 
 _EXPLANATIONS = [
     ("clean accuracy", "share of answered items the model gets right with no misleading text."),
@@ -37,124 +42,115 @@ _EXPLANATIONS = [
 def misleading_section(runs: list[Run]) -> str:
     if not runs:
         return ""
-    parts = ["<h2>Misleading (MUB)</h2>", _summary_table(runs), _chart(runs), _legend()]
-    parts.append("<h3>What the metrics mean</h3><ul>")
-    parts += [f"<li><b>{escape(name)}</b>: {escape(text)}</li>" for name, text in _EXPLANATIONS]
-    parts.append("</ul>")
-    parts += [_run_section(run) for run in runs]
-    return "".join(parts)
+    return render(
+        PACKAGE,
+        "mub.html.j2",
+        rows=[_summary_row(run) for run in runs],
+        chart=_chart(runs),
+        series=[{"name": name, "colour": colour} for _, name, colour in _SERIES],
+        explanations=_EXPLANATIONS,
+        details=[_run_details(run) for run in runs],
+    )
 
 
-def _summary_table(runs: list[Run]) -> str:
-    rows = [
-        "<table><tr><th class='l'>model</th><th class='l'>task</th><th class='l'>data</th>"
-        "<th>n</th><th>clean accuracy</th><th>MR(T→F)</th><th>MR(F→T)</th><th>coverage</th>"
-        "<th>excluded</th></tr>"
-    ]
-    for run in runs:
-        m = run.metrics
-        rows.append(
-            f"<tr><td class='l'>{escape(run.model)}</td><td class='l'>{escape(run.task)}</td>"
-            f"<td class='l'>{escape(_data_label(run))}</td><td>{run.n}</td>"
-            + "".join(
-                f"<td>{pct(m.get(k))}<br><span class='ci'>{pct_interval(m.get(k + '_ci95'))} "
-                f"({count(m.get(k + '_count'))})</span></td>"
-                for k in ("accuracy", "misleading_rate_t2f", "misleading_rate_f2t", "coverage")
-            )
-            + f"<td>{_excluded(m)}</td></tr>"
-        )
-    rows.append("</table>")
-    return "".join(rows)
+def _rate(metrics: dict[str, Any], key: str) -> dict[str, Any]:
+    return {
+        "value": metrics.get(key),
+        "interval": metrics.get(key + "_ci95"),
+        "count": metrics.get(key + "_count"),
+    }
 
 
-def _chart(runs: list[Run]) -> str:
-    """Grouped horizontal bars per run with interval whiskers, as inline SVG."""
+def _summary_row(run: Run) -> dict[str, Any]:
+    m = run.metrics
+    return {
+        "model": run.model,
+        "task": run.task,
+        "data": _data_label(run),
+        "n": run.n,
+        "rates": [_rate(m, key) for key in _SUMMARY_RATES],
+        "excluded": _excluded(m),
+    }
+
+
+def _chart(runs: list[Run]) -> dict[str, Any]:
+    """Grouped horizontal bars per run with interval whiskers (the SVG's geometry)."""
     label_width, bar_width, bar_height, gap = 260, 560, 14, 14
     group_height = bar_height * len(_SERIES) + gap
     height = group_height * len(runs) + 30
-    width = label_width + bar_width + 60
-    svg = [
-        f"<svg xmlns='http://www.w3.org/2000/svg' width='{width}' height='{height}' "
-        f"role='img' aria-label='accuracy and misleading rates per run'>"
+    ticks = [
+        {"x": label_width + bar_width * tick / 100, "label": f"{tick}%"}
+        for tick in range(0, 101, 25)
     ]
-    for tick in range(0, 101, 25):
-        x = label_width + bar_width * tick / 100
-        svg.append(
-            f"<line x1='{x}' y1='0' x2='{x}' y2='{height - 20}' stroke='#e3e5ea'/>"
-            f"<text x='{x}' y='{height - 6}' font-size='11' text-anchor='middle'>{tick}%</text>"
-        )
+    groups = []
     for index, run in enumerate(runs):
         top = index * group_height
-        svg.append(
-            f"<text x='{label_width - 8}' y='{top + group_height / 2}' font-size='12' "
-            f"text-anchor='end'>{escape(run.model)} · {escape(run.task)}</text>"
-        )
+        bars, whiskers, missing = [], [], []
         for s, (key, _, colour) in enumerate(_SERIES):
             value = run.metrics.get(key)
             y = top + s * bar_height
             if value is None:
-                svg.append(f"<text x='{label_width + 4}' y='{y + 11}' font-size='10'>n/a</text>")
+                missing.append({"x": label_width + 4, "y": y + 11})
                 continue
-            svg.append(
-                f"<rect x='{label_width}' y='{y}' width='{bar_width * value:.1f}' "
-                f"height='{bar_height - 2}' fill='{colour}'/>"
+            bars.append(
+                {
+                    "x": label_width,
+                    "y": y,
+                    "width": round(bar_width * value, 1),
+                    "height": bar_height - 2,
+                    "fill": colour,
+                }
             )
             interval = run.metrics.get(key + "_ci95")
             if interval:
                 lo, hi = (label_width + bar_width * v for v in interval)
-                mid = y + (bar_height - 2) / 2
-                svg.append(
-                    f"<line x1='{lo:.1f}' y1='{mid}' x2='{hi:.1f}' y2='{mid}' stroke='#222'/>"
+                whiskers.append(
+                    {"x1": round(lo, 1), "x2": round(hi, 1), "y": y + (bar_height - 2) / 2}
                 )
-    svg.append("</svg>")
-    return "".join(svg)
-
-
-def _legend() -> str:
-    return (
-        "<p class='legend'>"
-        + "".join(f"<span style='background:{c}'></span>{escape(n)}" for _, n, c in _SERIES)
-        + " — whiskers: 95% intervals</p>"
-    )
-
-
-def _run_section(run: Run) -> str:
-    parts = [f"<h2>{escape(run.model)} · {escape(run.task)} · {escape(_data_label(run))}</h2>"]
-    for key, table in run.details.get("strata", {}).items():
-        if len(table) < 2:
-            continue
-        parts.append(f"<h3>by {escape(key.replace('_', ' '))}</h3>")
-        parts.append(
-            "<table><tr><th class='l'>stratum</th><th>n</th><th>clean accuracy</th>"
-            "<th>MR(T→F)</th><th>MR(F→T)</th><th>excluded</th></tr>"
+        groups.append(
+            {
+                "label": f"{run.model} · {run.task}",
+                "label_x": label_width - 8,
+                "label_y": top + group_height / 2,
+                "bars": bars,
+                "whiskers": whiskers,
+                "missing": missing,
+            }
         )
-        for label, m in table.items():
-            parts.append(
-                f"<tr><td class='l'>{escape(label)}</td><td>{sum(_n_items(m))}</td>"
-                + "".join(
-                    f"<td>{pct(m.get(k))} <span class='ci'>({count(m.get(k + '_count'))})</span>"
-                    "</td>"
-                    for k in ("accuracy", "misleading_rate_t2f", "misleading_rate_f2t")
-                )
-                + f"<td>{_excluded(m)}</td></tr>"
-            )
-        parts.append("</table>")
-    outcomes = run.metrics.get("outcomes", {})
-    parts.append(
-        "<h3>outcomes</h3><p class='note'>"
-        + ", ".join(f"{escape(k)}: {v}" for k, v in outcomes.items())
-        + "</p>"
-    )
-    provenance = run.details.get("provenance", {})
-    parts.append(
-        "<h3>provenance</h3><table>"
-        + "".join(
-            f"<tr><th class='l'>{escape(k)}</th><td class='l'>{escape(str(v))}</td></tr>"
-            for k, v in provenance.items()
-        )
-        + "</table>"
-    )
-    return "".join(parts)
+    return {
+        "width": label_width + bar_width + 60,
+        "height": height,
+        "grid_bottom": height - 20,
+        "tick_label_y": height - 6,
+        "ticks": ticks,
+        "groups": groups,
+    }
+
+
+def _run_details(run: Run) -> dict[str, Any]:
+    """The run's strata (those with two or more strata), outcomes and provenance."""
+    strata = [
+        {
+            "title": f"by {key.replace('_', ' ')}",
+            "rows": [
+                {
+                    "label": label,
+                    "n": sum(_n_items(m)),
+                    "rates": [_rate(m, k) for k in _STRATUM_RATES],
+                    "excluded": _excluded(m),
+                }
+                for label, m in table.items()
+            ],
+        }
+        for key, table in run.details.get("strata", {}).items()
+        if len(table) >= 2
+    ]
+    return {
+        "heading": f"{run.model} · {run.task} · {_data_label(run)}",
+        "strata": strata,
+        "outcomes": run.metrics.get("outcomes", {}),
+        "provenance": run.details.get("provenance", {}),
+    }
 
 
 def _n_items(metrics: dict[str, Any]) -> list[int]:

@@ -16,11 +16,14 @@ from inspect_ai.scorer import (
     Score,
     Scorer,
     Target,
+    grouped,
     metric,
     scorer,
 )
 from inspect_ai.solver import TaskState
+from inspect_ai.util import store_as
 
+from mmtrust.benchmarks.mub.solver import MubStore
 from mmtrust.metrics.misleading import (
     MisleadingOutcome,
     StageOutcome,
@@ -31,7 +34,7 @@ from mmtrust.metrics.misleading import (
 )
 from mmtrust.metrics.misleading import accuracy as clean_accuracy
 from mmtrust.metrics.proportion import Proportion
-from mmtrust.scoring.misleading_record import STORE_KEY, MisleadingMode, MisleadingRecord
+from mmtrust.scoring.misleading_record import MisleadingMode, MisleadingRecord
 
 
 def outcome_from_score(score: SampleScore) -> MisleadingOutcome:
@@ -92,12 +95,27 @@ def excluded_metric() -> Metric:
     return count
 
 
-MISLEADING_METRICS = [
+MISLEADING_METRICS: list[Metric] = [
     clean_accuracy_metric(),
     coverage_metric(),
     misleading_rate_t2f_metric(),
     misleading_rate_f2t_metric(),
     excluded_metric(),
+    # MUB's difficulty strata, as results.json's strata["difficulty"]; every item has the key
+    # (None when a file gives no num: Inspect shows that group as "None", results.json leaves
+    # it out of its strata)
+    grouped(
+        misleading_rate_t2f_metric(),
+        "difficulty",
+        all=False,
+        name_template="misleading_rate_t2f_{group_name}",
+    ),
+    grouped(
+        misleading_rate_f2t_metric(),
+        "difficulty",
+        all=False,
+        name_template="misleading_rate_f2t_{group_name}",
+    ),
 ]
 
 
@@ -128,10 +146,9 @@ def _score(record: MisleadingRecord, mode: MisleadingMode, strata: dict[str, str
 
 def _misleading_scorer(mode: MisleadingMode) -> Scorer:
     async def score(state: TaskState, target: Target) -> Score:
-        raw = state.store.get(STORE_KEY)
-        if raw is None:
+        record = store_as(MubStore).record
+        if record is None:
             raise RuntimeError("misleading scorers need the misleading_pipeline solver")
-        record = MisleadingRecord.model_validate(raw)
         metadata = state.metadata
         strata = {
             "difficulty": metadata.get("difficulty"),

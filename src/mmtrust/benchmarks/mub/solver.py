@@ -2,7 +2,8 @@
 
 Stage 1 is asked once per item and shared by every stage-2 mode; stage-2 requests of one item
 are sent together (so a local model batches them) and each is a fresh conversation. Every
-prompt, reply and failure is kept in the sample's store as a ``MisleadingRecord``.
+prompt, reply and failure is kept in the sample's store as a ``MisleadingRecord``, the typed
+field of ``MubStore`` (store key ``MubStore:record``).
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from inspect_ai.model import (
     model_roles,
 )
 from inspect_ai.solver import Generate, Solver, TaskState, solver
-from inspect_ai.util import LimitExceededError
+from inspect_ai.util import LimitExceededError, StoreModel, store_as
 
 from mmtrust.datasets.schema import ItemMetadata
 from mmtrust.metrics.misleading import StageOutcome
@@ -38,15 +39,18 @@ from mmtrust.perturb.misleading import (
 )
 from mmtrust.perturb.note_generator import note_request
 from mmtrust.scoring.answer import answer_outcome, extract_answer
-from mmtrust.scoring.misleading_record import (
-    STORE_KEY,
-    MisleadingMode,
-    MisleadingRecord,
-    StageReply,
-)
+from mmtrust.scoring.misleading_record import MisleadingMode, MisleadingRecord, StageReply
 from mmtrust.solving import GENERATOR_ROLE, first_image, generate_or_failure, image_and_text
 
 NoteSource = Literal["auto", "dataset", "generator", "offline"]
+
+
+class MubStore(StoreModel):
+    """The sample's store as the MUB pipeline keeps it: one ``MisleadingRecord`` (the plain
+    model the scorers, and the reference model's code, share), written once it is complete."""
+
+    record: MisleadingRecord | None = None
+    """None until the pipeline has run."""
 
 
 @solver
@@ -66,7 +70,7 @@ def misleading_pipeline(
         if record.input_error is None and image is None and item.image is not None:
             record.input_error = f"no image content in sample {item.item_id}"
         if record.input_error is not None:
-            state.store.set(STORE_KEY, record.model_dump())
+            store_as(MubStore).record = record
             return state
 
         model = get_model()
@@ -86,7 +90,7 @@ def misleading_pipeline(
                     _implicit(model, image, item, target, notes_per_item, note_source, seed, record)
                 )
             await asyncio.gather(*jobs)
-        state.store.set(STORE_KEY, record.model_dump())
+        store_as(MubStore).record = record
         return state
 
     return solve
