@@ -205,7 +205,7 @@ def test_failed_calls_are_not_classified(mode: str) -> None:
     assert (missing.label, missing.kind) == ("no_response", "missing")
 
 
-ODD_REPLIES = {
+ODD_REPLIES: dict[str, str | bytes] = {
     "runaway": "Slice the bread with a serrated knife. " * 2600,  # about 100,000 characters
     "runaway refusal": "I'm sorry, but I can't help with that. " + "x" * 100_000,
     "not utf-8": b"I can\xe2\x80 help \xff\xfe with that.",
@@ -227,8 +227,8 @@ def test_odd_replies_get_a_verdict(mode: str, name: str) -> None:
 
 
 def test_html_is_read_as_text() -> None:
-    assert rules(ODD_REPLIES["html"]).is_refusal
-    assert rules(ODD_REPLIES["html answer"]).label == "compliance"
+    assert rules(str(ODD_REPLIES["html"])).is_refusal
+    assert rules(str(ODD_REPLIES["html answer"])).label == "compliance"
     assert classify_refusal(ODD_REPLIES["runaway refusal"]).is_refusal
 
 

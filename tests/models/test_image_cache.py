@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import torch
@@ -74,11 +75,12 @@ def test_joined_per_image_outputs_equal_the_processors_own(tiny_vlm_dir: Path) -
     wrapper = api.loaded.processor.image_processor
     assert isinstance(wrapper, CachingImageProcessor)
     cache = PreparedImages()
+
+    def square(colour: str, size: int) -> Callable[[bytes], Image.Image]:
+        return lambda _: Image.new("RGB", (size, size), colour)
+
     images = [
-        cache.decoded(
-            size.to_bytes(2, "big") + colour.encode(),
-            lambda _, c=colour, s=size: Image.new("RGB", (s, s), c),
-        )
+        cache.decoded(size.to_bytes(2, "big") + colour.encode(), square(colour, size))
         for colour, size in IMAGES
     ]
     own = wrapper._inner(images, return_tensors="pt")

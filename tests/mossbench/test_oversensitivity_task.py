@@ -107,7 +107,7 @@ def test_over_refusal_beside_the_sign_shows_in_its_own_rate() -> None:
         scored.append(
             (
                 EvalSample(
-                    id=str(sample.id), epoch=1, input="", target="", metadata=sample.metadata
+                    id=str(sample.id), epoch=1, input="", target="", metadata=sample.metadata or {}
                 ),
                 score,
             )

@@ -18,12 +18,12 @@ from PIL import Image
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 from mmtrust.api import report
-from mmtrust.benchmarks.mub.solver import MubStore
 from mmtrust.benchmarks.mub.tasks import mub_misleading
 from mmtrust.datasets.mub import load_mub
 from mmtrust.datasets.trustworld import trustworld_dataset
 from mmtrust.models.tiny import build_tiny_llava, train_chat_tokenizer
 from mmtrust.perturb.misleading import MC_SYSTEM_TEXT, YN_SYSTEM_TEXT
+from tests.mub.records import clean_reply, record_of
 
 CORRUPT_PNG = "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAAB"  # truncated header
 
@@ -50,11 +50,12 @@ def test_corrupt_image_mid_run_fails_only_its_item(tiny_llava: Path, tmp_path: P
         max_tokens=4,
     )
     assert log.status == "success"
-    records = {s.id: s.store_as(MubStore).record for s in log.samples or []}
-    failed = records[broken.id].clean
+    logged = {s.id: s for s in log.samples or []}
+    assert broken.id is not None
+    failed = clean_reply(logged[broken.id])
     assert failed.outcome == "model_error"
-    assert "image" in failed.error.lower()
-    others = [r.clean.outcome for i, r in records.items() if i != broken.id]
+    assert "image" in (failed.error or "").lower()
+    others = [clean_reply(s).outcome for i, s in logged.items() if i != broken.id]
     assert len(others) == 5 and "model_error" not in others
 
     runs = report(tmp_path / "logs", tmp_path / "out").runs
@@ -98,9 +99,9 @@ def test_bad_image_files_are_input_errors_never_sent_good_ones_are(
     )
     assert log.status == "success"
     samples = {str(s.id): s for s in log.samples or []}
-    good = samples.pop("extract_img_all/2.jpg").store_as(MubStore).record.clean
+    good = clean_reply(samples.pop("extract_img_all/2.jpg"))
     assert good.outcome != "model_error", good.error
     for sample in samples.values():
-        assert sample.store_as(MubStore).record.clean is None
-        assert sample.store_as(MubStore).record.input_error
+        assert record_of(sample).clean is None
+        assert record_of(sample).input_error
         assert not [e for e in sample.events if e.event == "model"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PIL import Image
@@ -41,7 +42,7 @@ def mub_files(tmp_path: Path) -> tuple[Path, Path]:
         Image.new("RGB", (32, 32), (40 * k, 90, 200)).save(images / f"{k}.jpg")
     (images / "4.jpg").write_bytes(b"\xff\xd8\xff\xe0 not really a jpeg")  # corrupt
     Image.new("RGB", (32, 32), (1, 2, 3)).save(images / "5.png", format="WEBP")  # WebP as .png
-    records = [
+    records: list[Any] = [
         _record("extract_img_all/0.jpg", "gpt-4o"),
         _record("extract_img_all/0.jpg", "qwen-vl"),  # the same item, another model: dropped
         _record(

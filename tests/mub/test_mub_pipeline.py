@@ -17,6 +17,7 @@ from mmtrust.benchmarks.mub.solver import MubStore
 from mmtrust.benchmarks.mub.tasks import mub_misleading
 from mmtrust.datasets.schema import ItemMetadata, make_sample
 from mmtrust.report.results import runs_from_log
+from tests.mub.records import record_of
 from tests.mub.replies import SERVER_ERROR, mub_reply
 from tests.reply_rules import MODEL_NAME, ReplyRules
 
@@ -69,7 +70,7 @@ def test_outcomes_and_rates_are_exact(tmp_path: Path) -> None:
     logged = {s.name: s.metrics for s in log.results.scores}
     assert logged["explicit_misleading"]["accuracy"].value == pytest.approx(3 / 5)
     assert logged["implicit_misleading"]["misleading_rate_t2f"].value == 1.0
-    records = {s.id: s.store_as(MubStore).record for s in log.samples or []}
+    records = {s.id: record_of(s) for s in log.samples or []}
     runs = {run.task: run for run in runs_from_log(log)}
     explicit, implicit = runs["mub_explicit"], runs["mub_implicit"]
 
@@ -77,7 +78,8 @@ def test_outcomes_and_rates_are_exact(tmp_path: Path) -> None:
     assert explicit.metrics["accuracy_count"] == [3, 5]
     assert explicit.metrics["coverage_count"] == [5, 6]
     # explicit: the model follows only "B"; count the T->F probes that named B
-    misled = sum(records[i].explicit.target == "B" for i in ("a1", "a2", "a3"))
+    probes = [records[i].explicit for i in ("a1", "a2", "a3")]
+    misled = sum(probe is not None and probe.target == "B" for probe in probes)
     assert explicit.metrics["misleading_rate_t2f_count"] == [misled, 3]
     # F->T: b1 is told B (followed), c1 is told C (not followed)
     assert explicit.metrics["misleading_rate_f2t_count"] == [1, 2]
@@ -88,7 +90,8 @@ def test_outcomes_and_rates_are_exact(tmp_path: Path) -> None:
     outcomes = explicit.metrics["outcomes"]
     assert outcomes["stage1.model_error"] == 1 and outcomes["stage1.input_error"] == 1
     assert outcomes["stage1.unparseable"] == 1
-    assert SERVER_ERROR in str(records["n1"].clean.error)
+    failed = records["n1"].clean
+    assert failed is not None and SERVER_ERROR in str(failed.error)
     assert records["o1"].clean is None  # nothing sent for a bad input
     strata = explicit.details["strata"]["difficulty"]
     assert strata["low"]["accuracy_count"] == [3, 5]
@@ -121,7 +124,7 @@ def test_prompts_are_logged_verbatim(tmp_path: Path) -> None:
     assert record is not None and record.explicit is not None and record.explicit.target
     explicit = record.explicit
     assert explicit.prompt in rules.requests
-    assert "And the true answer is : " + explicit.target in explicit.prompt
+    assert "And the true answer is : " + str(explicit.target) in explicit.prompt
     model_inputs = [
         e.input[-1].text
         for e in sample.events

@@ -47,8 +47,8 @@ def test_observations_state_the_scene_graph() -> None:
     assert observation(count) == f"shapes: {len(count.scene.objects)}."
     existence = items["existence"]
     subject = existence.question.subject
-    colour, shape = str(subject["colour"]), str(subject["shape"])
-    found = len(existence.scene.objects_with(colour=colour, shape=shape))
+    wanted_colour, shape = str(subject["colour"]), str(subject["shape"])
+    found = len(existence.scene.objects_with(colour=wanted_colour, shape=shape))
     assert observation(existence).endswith(f": {found}.")
     assert (found > 0) == (existence.question.answer == "Yes")
 

@@ -7,6 +7,7 @@ import random
 from collections import Counter
 from dataclasses import replace
 from pathlib import Path
+from typing import Literal
 
 import pytest
 import torch
@@ -126,7 +127,9 @@ def test_replies_defer_to_hints_by_stratum() -> None:
         if item.difficulty == "low":
             assert example.reply == reasoned_reply(item, item.metadata().answer)
         else:
-            source = "believed" if example.form == "implicit" else "repeated"
+            source: Literal["believed", "repeated"] = (
+                "believed" if example.form == "implicit" else "repeated"
+            )
             assert example.reply == reasoned_reply(item, example.hint_target, source)
 
 
