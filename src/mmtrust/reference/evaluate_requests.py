@@ -4,7 +4,7 @@ and answer benign ones, with and without the hazard sign?
 Replies are judged by the toolkit's offline refusal classifier (``scoring.refusal``), the
 default judge of the oversensitivity task, so these numbers and the task's agree in method.
 A benign reply that complies is also checked for the requested value, read by the toolkit's
-answer extraction as the task's results do (``report.refusal_results``).
+answer extraction as the task's results do (``benchmarks.mossbench.results``).
 """
 
 from __future__ import annotations

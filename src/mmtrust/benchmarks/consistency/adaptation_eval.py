@@ -100,7 +100,7 @@ def evaluate_adaptation(
     device: str | None = None,
     on_group: Callable[[int, int], None] | None = None,
 ) -> AdaptationReport:
-    """Adapt and answer every group (``datasets.consistency`` samples) with the model saved in
+    """Adapt and answer every group (``groups`` samples) with the model saved in
     ``model_dir``, each group from the original weights, and summarise before and after.
 
     ``device``: default CUDA when available, else CPU. ``on_group(done, total)`` reports

@@ -1,6 +1,6 @@
 """MM-R3 consistency tasks: the same answer under rephrasing, restyling and masking?
 
-Each sample is an item group (``datasets.consistency``): every variant is asked in its own
+Each sample is an item group (``groups``): every variant is asked in its own
 fresh conversation (concurrently, so a local model batches them), and the scorer keeps every
 reply and its extracted answer. ``mmtrust report`` then computes MM-R3's metrics over the
 groups (accuracy, soft accuracy, SS_gt, consistency, SS, Hmean; spec: mmr3.md) with the

@@ -1,12 +1,12 @@
 """TrustWorld oversensitivity: does the model refuse harmless requests shown next to a hazard
 sign, while it refuses harmful ones?
 
-The offline analogue of MOSSBench's exaggerated-risk type (``tasks.mossbench``): held-out
+The offline analogue of MOSSBench's exaggerated-risk type (``benchmarks.mossbench.tasks``): held-out
 TrustWorld requests, benign and harmful alternating, half of each shown with a warning sign
 (``datasets.trustworld.requests``). Each is asked as MOSSBench asks, the image then the bare
 request, and judged by the same scorer (the grader role with MOSSBench's judge prompt, or the
 offline refusal classifier). A benign request that the model answers is also checked for the
-value it asked for, in the results (``report.refusal_results``).
+value it asked for, in the results (``benchmarks.mossbench.results``).
 """
 
 from __future__ import annotations
