@@ -31,6 +31,11 @@ class Run:
         }
 
 
+def of_kind(runs: list[Run], kind: str) -> list[Run]:
+    """The runs whose results.json ``benchmark`` field is ``kind``."""
+    return [run for run in runs if run.details.get("benchmark") == kind]
+
+
 def run_of_log(
     log: EvalLog,
     benchmark: str,

@@ -11,7 +11,7 @@ from mmtrust.benchmarks.calibration.report import calibration_section
 from mmtrust.benchmarks.calibration.results import calibration_runs
 from mmtrust.benchmarks.calibration.tasks import calibration
 from mmtrust.report.formatting import num
-from mmtrust.report.runs import Run
+from mmtrust.report.runs import Run, of_kind
 
 
 def _runs(log: EvalLog) -> list[Run]:
@@ -19,9 +19,7 @@ def _runs(log: EvalLog) -> list[Run]:
 
 
 def _section(runs: list[Run]) -> str:
-    return calibration_section(
-        [run for run in runs if run.details.get("benchmark") == "calibration"]
-    ) + idk_section([run for run in runs if run.details.get("benchmark") == "idk"])
+    return calibration_section(of_kind(runs, "calibration")) + idk_section(of_kind(runs, "idk"))
 
 
 def _summary(run: Run) -> str:

@@ -7,7 +7,7 @@ from mmtrust.benchmarks.mossbench.report import oversensitivity_section, refusal
 from mmtrust.benchmarks.mossbench.results import refusal_runs
 from mmtrust.benchmarks.mossbench.tasks import mossbench
 from mmtrust.report.formatting import num
-from mmtrust.report.runs import Run
+from mmtrust.report.runs import Run, of_kind
 
 _BOTH_WORDINGS = (
     SuiteTask("mmtrust/trustworld_oversensitivity"),
@@ -18,9 +18,9 @@ _BOTH_WORDINGS = (
 
 
 def _section(runs: list[Run]) -> str:
-    return oversensitivity_section(
-        [run for run in runs if run.details.get("benchmark") == "oversensitivity"]
-    ) + refusal_section([run for run in runs if run.details.get("benchmark") == "mossbench"])
+    return oversensitivity_section(of_kind(runs, "oversensitivity")) + refusal_section(
+        of_kind(runs, "mossbench")
+    )
 
 
 def _summary(run: Run) -> str:
