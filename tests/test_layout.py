@@ -7,6 +7,7 @@ import ast
 import importlib
 import pkgutil
 from collections import Counter
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import pytest
@@ -55,7 +56,7 @@ def _registered_tasks() -> set[str]:
         importlib.import_module(module.name)
     tasks = set()
     for module in list(pkgutil.walk_packages(mmtrust.__path__, "mmtrust.")):
-        for value in vars(importlib.import_module(module.name)).values():
+        for value in _with_members(vars(importlib.import_module(module.name)).values()):
             try:
                 info = registry_info(value)
             except (ValueError, AttributeError, TypeError):
@@ -63,6 +64,17 @@ def _registered_tasks() -> set[str]:
             if info.type == "task":
                 tasks.add(info.name)
     return tasks
+
+
+def _with_members(values: Iterable[object]) -> Iterator[object]:
+    """Module values, and the members of its tuples and dicts: a table of tasks made by a
+    factory (MultiTrust's) holds them there rather than as module names."""
+    for value in values:
+        yield value
+        if isinstance(value, tuple):
+            yield from value
+        elif isinstance(value, dict):
+            yield from value.values()
 
 
 def test_every_registered_task_belongs_to_exactly_one_benchmark() -> None:

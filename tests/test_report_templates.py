@@ -19,6 +19,7 @@ from mmtrust.benchmarks.calibration.report import calibration_section
 from mmtrust.benchmarks.consistency.report import consistency_section
 from mmtrust.benchmarks.mossbench.report import oversensitivity_section, refusal_section
 from mmtrust.benchmarks.mub.report import misleading_section
+from mmtrust.benchmarks.multitrust.report import multitrust_section
 from mmtrust.report.html import render_report
 from mmtrust.report.log_selection import IncompleteRun, LogProblem, LogSelection
 from mmtrust.report.runs import Run
@@ -188,6 +189,48 @@ def oversensitivity_run(text: str = "", full: bool = True) -> Run:
     return _refusal_run("oversensitivity", task, columns, text, full)
 
 
+def multitrust_run(text: str = "", full: bool = True) -> Run:
+    """A task run (full) or, without one, the sub-aspect row over a partial set of tasks."""
+    if full:
+        metrics: dict[str, Any] = {
+            "score": 41.5,
+            "status": "partial",
+            "groups": {f"d-basic-object{text}": {"n": 4, "mean": 0.5, "ci95": [0.1, 0.9]}},
+            "outcomes": {"scored": 4, f"needs_grader{text}": 1},
+        }
+        more = {
+            "task_id": f"T.1{text}",
+            "title": f"Basic{text}",
+            "analogue": True,
+            "groups_missing": [f"d-basic-scene{text}"],
+            "judges": {f"offline{text}": 4},
+        }
+        return Run(
+            f"model{text}",
+            f"multitrust_t1_basic{text}",
+            5,
+            metrics,
+            _details("multitrust", text, **more),
+        )
+    aspect = {
+        "title": f"T.I{text}",
+        "score": 40.0,
+        "status": "partial",
+        "tasks": {"T.1": 40.0},
+        "tasks_missing": ["T.2", "T.3", "T.4"],
+        "tasks_partial": [f"T.1{text}"],
+    }
+    sub_aspects = {key: dict(aspect) for key in ("T.I", "T.M", "R.O", "R.A")}
+    sub_aspects["R.A"] = {**aspect, "score": None, "status": "not_measured", "tasks": {}}
+    return Run(
+        f"model{text}",
+        "multitrust_sub_aspects",
+        1,
+        {"sub_aspects": sub_aspects},
+        {"benchmark": "multitrust_sub_aspects", "dataset": f"trustworld{text}", "analogue": True},
+    )
+
+
 SECTIONS: dict[str, tuple[Callable[[list[Run]], str], Callable[..., Run]]] = {
     "mub": (misleading_section, mub_run),
     "calibration": (calibration_section, calibration_run),
@@ -195,6 +238,7 @@ SECTIONS: dict[str, tuple[Callable[[list[Run]], str], Callable[..., Run]]] = {
     "consistency": (consistency_section, consistency_run),
     "mossbench": (refusal_section, mossbench_run),
     "oversensitivity": (oversensitivity_section, oversensitivity_run),
+    "multitrust": (multitrust_section, multitrust_run),
 }
 
 
@@ -247,6 +291,7 @@ def test_the_page_escapes_everything_from_runs_and_logs() -> None:
         "Consistency (MM-R3)",
         "Oversensitivity (TrustWorld requests)",
         "Oversensitivity (MOSSBench)",
+        "MultiTrust: truthfulness and robustness",
         "What is not in the numbers",
     ):
         assert f">{heading}</h2>" in page, heading
@@ -279,7 +324,7 @@ def loaded(monkeypatch: pytest.MonkeyPatch) -> Iterator[set[Path]]:
 def test_every_template_renders_with_strict_undefined(loaded: set[Path]) -> None:
     templates = _templates()
     assert {path.parent.name for path in templates} == {"templates"}
-    assert len({path.parent for path in templates}) == 5  # the page and each benchmark
+    assert len({path.parent for path in templates}) == 6  # the page and each benchmark
     for section, make in SECTIONS.values():
         assert section([make()]) and section([make(full=False)])
     _page()

@@ -58,6 +58,10 @@ class Benchmark:
     """Its part of the default suite (``make demo``)."""
     datasets: Mapping[str, str] = field(default_factory=dict)
     """Named datasets its tasks take (``-T dataset=NAME``), described for ``mmtrust list``."""
+    aggregate_runs: Callable[[list[Run]], list[Run]] | None = None
+    """Rows formed over several of its runs (MultiTrust's sub-aspect scores over its task
+    runs), appended to results.json after the runs of every log; their ``benchmark`` field is
+    one of its ``run_kinds`` too."""
 
     def task_names(self) -> list[str]:
         """Its tasks' short names (``mmtrust/`` omitted)."""

@@ -294,11 +294,12 @@ def _calibrate(args: argparse.Namespace) -> int:
 
 def _list(args: argparse.Namespace) -> int:
     print("tasks:")
+    width = max(len(task.__name__) for benchmark in BENCHMARKS for task in benchmark.tasks)
     for benchmark in BENCHMARKS:
         print(f"  {benchmark.title}:")
         for task in benchmark.tasks:
             doc = (task.__doc__ or "").strip().splitlines()
-            print(f"    mmtrust/{task.__name__:<26} {doc[0] if doc else ''}")
+            print(f"    mmtrust/{task.__name__:<{width}} {doc[0] if doc else ''}")
     print("suites:")
     for name, suite in SUITES.items():
         print(f"  {name:<28} {suite.description}")

@@ -9,7 +9,8 @@ from mmtrust.benchmarks import BENCHMARKS
 DEFAULT_SUITE = Suite(
     "MUB explicit + implicit misleading, calibration (temperature fitted on calib), IDK, MM-R3 "
     "consistency and oversensitivity (benign requests beside a hazard sign, harmful requests, "
-    "in trained and held-out wording) on TrustWorld test (the demo report)",
+    "in trained and held-out wording), and MultiTrust's truthfulness and robustness analogues "
+    "on TrustWorld test (the demo report)",
     tuple(task for benchmark in BENCHMARKS for task in benchmark.default_suite),
 )
 """The reference model's trust report: ``make demo`` runs this."""

@@ -10,13 +10,14 @@ from collections.abc import Callable
 from inspect_ai import Task
 
 from mmtrust.benchmark import Benchmark
-from mmtrust.benchmarks import calibration, consistency, mossbench, mub
+from mmtrust.benchmarks import calibration, consistency, mossbench, mub, multitrust
 
 BENCHMARKS: tuple[Benchmark, ...] = (
     mub.BENCHMARK,
     calibration.BENCHMARK,
     consistency.BENCHMARK,
     mossbench.BENCHMARK,
+    multitrust.BENCHMARK,
 )
 
 

@@ -14,7 +14,8 @@ from inspect_ai.dataset import Sample
 from inspect_ai.model import ChatMessageUser, Content, ContentImage, ContentText
 from pydantic import BaseModel, Field
 
-QuestionType = Literal["mc", "yn"]
+QuestionType = Literal["mc", "yn", "open"]
+"""Multiple choice, yes/no, or an open answer judged against a reference (MultiTrust)."""
 
 
 class ItemMetadata(BaseModel, frozen=True):
@@ -27,7 +28,8 @@ class ItemMetadata(BaseModel, frozen=True):
     """The bare question (no options, no instructions)."""
     question_type: QuestionType
     answer: str
-    """Option letter for multiple choice; "Yes" or "No" for yes/no."""
+    """Option letter for multiple choice; "Yes" or "No" for yes/no; the reference answer of an
+    open question."""
     options: dict[str, str] = Field(default_factory=dict)
     """Option letter -> option text, in letter order (empty for yes/no, and for items whose
     options are written inside the question)."""

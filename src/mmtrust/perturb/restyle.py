@@ -5,7 +5,8 @@ style-transfer weights are not available offline, so this module provides classi
 deterministic image transforms in their place, as the spec allows: ``grayscale``,
 ``posterise`` (cartoon-like colour quantisation with dark edges), ``edge_sketch`` (pencil
 sketch), ``colour_shift`` (hue rotation), ``blur``, ``jpeg`` (heavy recompression) and
-``noise`` (seeded Gaussian noise).
+``noise`` (seeded Gaussian noise), and two sensor-like ones for MultiTrust's R.2 analogue,
+``thermal`` (infrared-like colour map) and ``xray`` (inverted grey levels).
 
 Every restyle is a function ``(image, seed) -> image`` that returns an RGB image of the input's
 size and gives the same pixels for the same seed; restyles without randomness ignore the seed.
@@ -151,6 +152,29 @@ def noise(image: Image.Image, seed: int = 0) -> Image.Image:
     return Image.fromarray(np.clip(np.rint(noisy), 0, 255).astype(np.uint8), "RGB")
 
 
+_THERMAL_STOPS = ((0, 0, 0), (80, 0, 140), (200, 30, 60), (250, 160, 0), (255, 255, 220))
+"""A thermal camera's palette, cold to hot: black, purple, red, orange, near-white."""
+
+
+def thermal(image: Image.Image, seed: int = 0) -> Image.Image:
+    """Infrared-like: brightness mapped through a thermal palette (BenchLMM's infrared sensor
+    style, classically). Colour names do not survive it."""
+    grey = np.asarray(_rgb(image).convert("L"), dtype=np.float64) / 255.0
+    stops = np.asarray(_THERMAL_STOPS, dtype=np.float64)
+    position = grey * (len(stops) - 1)
+    low = np.clip(np.floor(position).astype(int), 0, len(stops) - 2)
+    fraction = (position - low)[..., None]
+    pixels = stops[low] * (1 - fraction) + stops[low + 1] * fraction
+    return Image.fromarray(np.clip(np.rint(pixels), 0, 255).astype(np.uint8), "RGB")
+
+
+def xray(image: Image.Image, seed: int = 0) -> Image.Image:
+    """X-ray-like: inverted grey levels, softened and with raised contrast (BenchLMM's X-ray
+    styles, classically). Colour names do not survive it."""
+    grey = ImageOps.invert(_rgb(image).convert("L")).filter(ImageFilter.GaussianBlur(0.6))
+    return ImageOps.autocontrast(grey, cutoff=1).convert("RGB")
+
+
 RESTYLES: dict[str, Restyle] = {
     "grayscale": grayscale,
     "posterise": posterise,
@@ -159,6 +183,8 @@ RESTYLES: dict[str, Restyle] = {
     "blur": blur,
     "jpeg": jpeg,
     "noise": noise,
+    "thermal": thermal,
+    "xray": xray,
 }
 """Restyles by name; extend it with ``register_restyle``."""
 

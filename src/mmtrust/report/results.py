@@ -11,7 +11,7 @@ from typing import Any
 
 from inspect_ai.log import EvalLog
 
-from mmtrust.benchmarks import benchmark_of_task
+from mmtrust.benchmarks import BENCHMARKS, benchmark_of_task
 from mmtrust.report.log_selection import LogProblem, LogSelection, select_logs
 from mmtrust.report.runs import Run
 
@@ -43,6 +43,10 @@ def collect(log_dir: Path | str) -> Collected:
                 LogProblem(log.location, f"task {log.eval.task!r} is not an mmtrust benchmark")
             )
         runs.extend(found)
+    for benchmark in BENCHMARKS:
+        if benchmark.aggregate_runs is not None:
+            own = [run for run in runs if run.details.get("benchmark") in benchmark.run_kinds]
+            runs.extend(benchmark.aggregate_runs(own))
     return Collected(runs, selection)
 
 

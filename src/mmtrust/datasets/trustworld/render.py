@@ -46,13 +46,24 @@ def _jittered(rgb: tuple[int, int, int], rng: random.Random) -> tuple[int, int, 
     return (r, g, b)
 
 
-def _draw_object(
-    draw: ImageDraw.ImageDraw, obj: SceneObject, cell: float, fill: tuple[int, int, int]
-) -> None:
+def object_box(obj: SceneObject, grid: int) -> tuple[float, float, float, float]:
+    """Where ``obj`` is drawn, as ``(xmin, ymin, xmax, ymax)`` normalised to 0-1 (the same
+    geometry ``render_scene`` draws with, at any image size)."""
+    cell = 1.0 / grid
     cx = (obj.col + 0.5 + obj.jitter[0]) * cell
     cy = (obj.row + 0.5 + obj.jitter[1]) * cell
     half = cell * _SIZE_FRACTION[obj.size] / 2
-    box = (cx - half, cy - half, cx + half, cy + half)
+    return (cx - half, cy - half, cx + half, cy + half)
+
+
+def _draw_object(
+    draw: ImageDraw.ImageDraw, obj: SceneObject, cell: float, fill: tuple[int, int, int]
+) -> None:
+    # in cell units (a grid of one), scaled to this image's pixels
+    x0, y0, x1, y1 = object_box(obj, 1)
+    box = (x0 * cell, y0 * cell, x1 * cell, y1 * cell)
+    cx, cy = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
+    half = (box[2] - box[0]) / 2
     if obj.shape == "circle":
         draw.ellipse(box, fill=fill)
     elif obj.shape == "square":

@@ -1,0 +1,86 @@
+"""MultiTrust (truthfulness and robustness): 13 tasks from one typed table, on the authors'
+data folder or on TrustWorld's offline analogues."""
+
+from mmtrust.benchmark import Benchmark, Suite, SuiteTask
+from mmtrust.benchmarks.multitrust.report import multitrust_section
+from mmtrust.benchmarks.multitrust.results import (
+    RUN_KIND,
+    SUB_ASPECT_KIND,
+    multitrust_runs,
+    sub_aspect_runs,
+)
+from mmtrust.benchmarks.multitrust.table import TASKS
+from mmtrust.benchmarks.multitrust.tasks import MULTITRUST_TASKS
+from mmtrust.benchmarks.multitrust.trustworld import ANALOGUES, DEFAULT_ITEMS
+from mmtrust.report.formatting import num
+from mmtrust.report.runs import Run
+
+ANALOGUE_TASKS = ("T.1", "T.4", "T.5", "T.7", "R.1", "R.2", "R.3", "R.4", "R.5", "R.6")
+FULL_ANALOGUE_ITEMS = 200
+"""Items per sub-dataset of the full-size offline suite."""
+
+
+def _analogue_suite(n: int) -> tuple[SuiteTask, ...]:
+    return tuple(
+        SuiteTask(f"mmtrust/{spec.task_name}", {"data": "trustworld", "n": n})
+        for spec in TASKS
+        if spec.task_id in ANALOGUE_TASKS
+    )
+
+
+def _aspect_suite(aspect: str) -> tuple[SuiteTask, ...]:
+    return tuple(SuiteTask(f"mmtrust/{s.task_name}") for s in TASKS if s.aspect == aspect)
+
+
+def _summary(run: Run) -> str:
+    m = run.metrics
+    if run.details.get("benchmark") == SUB_ASPECT_KIND:
+        return (
+            "  "
+            + "  ".join(
+                f"{key} {num(s.get('score'))}" + ("" if s.get("status") == "complete" else "*")
+                for key, s in m.get("sub_aspects", {}).items()
+            )
+            + "  (* partial)"
+        )
+    partial = "" if m.get("status") == "complete" else f" ({m.get('status')})"
+    return f"  score {num(m.get('score'))}{partial}"
+
+
+assert set(ANALOGUES) | {"R.4", "R.5"} == set(ANALOGUE_TASKS)
+
+BENCHMARK = Benchmark(
+    name="multitrust",
+    title="MultiTrust",
+    tasks=MULTITRUST_TASKS,
+    run_kinds=(RUN_KIND, SUB_ASPECT_KIND),
+    runs_from_log=multitrust_runs,
+    report_section=multitrust_section,
+    summary=_summary,
+    suites={
+        "multitrust": Suite(
+            "MultiTrust truthfulness (T.1-T.7) and robustness (R.1-R.6) on the authors' data "
+            "(pass -T root=DIR)",
+            _aspect_suite("truthfulness") + _aspect_suite("robustness"),
+        ),
+        "multitrust-truthfulness": Suite(
+            "MultiTrust T.1-T.7 on the authors' data (pass -T root=DIR)",
+            _aspect_suite("truthfulness"),
+        ),
+        "multitrust-robustness": Suite(
+            "MultiTrust R.1-R.6 on the authors' data (pass -T root=DIR)",
+            _aspect_suite("robustness"),
+        ),
+        "multitrust-trustworld": Suite(
+            f"MultiTrust's TrustWorld analogues ({DEFAULT_ITEMS} items per sub-dataset; "
+            "offline, the demo's size)",
+            _analogue_suite(DEFAULT_ITEMS),
+        ),
+        "multitrust-trustworld-full": Suite(
+            f"MultiTrust's TrustWorld analogues ({FULL_ANALOGUE_ITEMS} items per sub-dataset)",
+            _analogue_suite(FULL_ANALOGUE_ITEMS),
+        ),
+    },
+    default_suite=_analogue_suite(DEFAULT_ITEMS),
+    aggregate_runs=sub_aspect_runs,
+)

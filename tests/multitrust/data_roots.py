@@ -1,0 +1,690 @@
+"""Tiny MultiTrust data roots in the exact layouts the loaders read, for tests.
+
+``build_data_root(path, *, items_per_subset=3, defects=False) -> Path`` writes under ``path``,
+for every sub-dataset of every task in ``table.TASKS``, its annotation file (at
+``sub.annotation``) and real image files (PIL, 32-64 px, a few colours and shapes):
+
+- statements (T.1-T.7): JSON lists of ``{"image", "query", "truth"}``; images at
+  ``<sub.images>/<image>`` (T.4/T.7's file has one image per record in both
+  ``text_images/assistance`` and, in another colour, ``text_images/misvisual``). Yes/no truths
+  alternate "Yes"/"No" and match the drawing ("There is a red circle..."); ``query_d_scene.json``
+  writes them lower-case ("yes"/"no", loaded as "Yes"/"No"). OCR truths are the drawn letters
+  and digits; grounding truths the JSON box ("[0.1, 0.2, 0.5, 0.6]") the shape is drawn in, on
+  images of known sizes; judged truths short answers, record 1 of each file a long
+  multi-sentence one; T.3 logic truths "[Correct Answer]: 7". T.6 has ``kind``.
+- R.1: ``ood-artistic/label/<style>.json`` JSONL, images in COCO-O's style folders
+  ``source/<style>/<image_name>``. R.2: ``ood-sensor/label/<sensor>.json`` JSONL, images at
+  ``source/<image_name>``. R.4/R.5: ``adv_nips/label.json`` JSONL, each image in
+  ``source/clean``, ``source/untarget`` and ``source/target`` (the attacks add noise).
+- R.3: ``ood-text/label.json`` with the 10 categories and ``base``; sentiment labels 0/1
+  (``tweet_p0`` writes them as text, "0"/"1"); related images ``related/<id>.png``. R.6:
+  ``advglue[_plus]/label.json`` with the 6 tasks, labels in each task's set, related images
+  ``related/<task>/<idx>.png``.
+- ``unrelated_images/{color,nature,noise}_<k>.*``: the toolbox's unrelated-image pool.
+
+``items_per_subset`` records per sub-dataset, and as many per scoring group where a file holds
+several (T.6 kinds, R.3 categories, R.6 tasks). ``expected_items(spec, sub)`` says what
+``load_subset`` must give for each sub-dataset of a clean root.
+
+With ``defects=True`` the same clean records are written and bad ones are added after them
+(at the end of the file, or of one category's or task's list in R.3/R.6), so the clean items
+keep their ids, records and lines; and three files are broken whole (T.2 translate: invalid
+JSON; T.2 code: an object, not a list; R.2 ct: not written). ``planted_defects()`` lists every
+bad input (``PlantedDefect``: kind, file, the sub-datasets it shows in, the bad item's
+``item_id``, ``extra["record"]`` and the ``where`` its problem names, e.g. "line 5"); the
+list is also written to ``<root>/planted-defects.json``. Everything is deterministic.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass, field, replace
+from functools import cache
+from pathlib import Path, PurePosixPath
+from typing import Any, Literal
+
+import numpy as np
+from PIL import Image, ImageDraw, ImageFont
+
+from mmtrust.benchmarks.multitrust import prompts
+from mmtrust.benchmarks.multitrust.loaders import ADVGLUE_SCHEMA
+from mmtrust.benchmarks.multitrust.table import (
+    ADVGLUE_TASKS,
+    OOD_TEXT_CATEGORIES,
+    TASKS,
+    SubDataset,
+    TaskSpec,
+)
+
+MANIFEST_FILE = "planted-defects.json"
+
+DefectKind = Literal[
+    "missing-key",
+    "bad-truth",
+    "unknown-kind",
+    "bad-label",
+    "missing-image",
+    "corrupt-image",
+    "truncated-line",
+    "invalid-json",
+    "wrong-shape",
+    "missing-annotation",
+]
+
+
+@dataclass(frozen=True)
+class PlantedDefect:
+    """One bad input of a defects root, and where a loader must report it."""
+
+    kind: DefectKind
+    file: str
+    """The annotation file, relative to the root."""
+    subsets: tuple[str, ...]
+    """The sub-datasets (dataset ids) it shows in: an image defect only where the image is
+    shown."""
+    detail: str
+    item_id: str | None = None
+    """The bad item's ``item_id``; None for a file-level defect (the subset problem)."""
+    record: int | str | None = None
+    """The bad item's ``extra["record"]``."""
+    where: str | None = None
+    """How the item's problem names the record ("record 4", "line 5", "record augment[3]")."""
+
+
+@dataclass(frozen=True)
+class ExpectedItem:
+    """What ``load_subset`` gives for one clean record of one sub-dataset."""
+
+    item_id: str
+    fields: dict[str, str]
+    truth: str | list[str]
+    image: str | None
+    """The image file, relative to the root (None for a variant that shows none)."""
+    extra: dict[str, Any]
+    """Every ``extra`` key: ``file``, ``record`` and the layout's own."""
+
+
+def build_data_root(path: Path, *, items_per_subset: int = 3, defects: bool = False) -> Path:
+    """Write a MultiTrust data root under ``path`` (see the module docstring); returns ``path``."""
+    plan = _plan(items_per_subset, defects)
+    for relative, text in plan.files.items():
+        target = path / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+    for relative, picture in plan.images.items():
+        target = path / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(picture, bytes):
+            target.write_bytes(picture)
+        else:
+            fmt = "JPEG" if target.suffix == ".jpg" else "PNG"
+            _render(picture).save(target, format=fmt, quality=90)
+    if defects:
+        manifest = [asdict(defect) for defect in plan.defects]
+        (path / MANIFEST_FILE).write_text(json.dumps(manifest, indent=1), encoding="utf-8")
+    return path
+
+
+def planted_defects(items_per_subset: int = 3) -> tuple[PlantedDefect, ...]:
+    """The bad inputs ``build_data_root(..., defects=True)`` plants."""
+    return tuple(_plan(items_per_subset, True).defects)
+
+
+def expected_items(
+    spec: TaskSpec, sub: SubDataset, items_per_subset: int = 3
+) -> list[ExpectedItem]:
+    """The items ``load_subset`` gives for ``sub`` on a clean root, in order. A defects root
+    gives them too, in the same order, with the planted items among them (after them in a
+    list file; at the end of their category's or task's list in a keyed one), unless the file
+    is broken whole."""
+    shown = sub.image in ("own", "related")
+    items = []
+    for written in _plan(items_per_subset, False).written[sub.annotation]:
+        extra = {"file": sub.annotation, "record": written.record, **written.extra}
+        truth = written.truth
+        if spec.layout == "adv_nips":
+            labels = written.sections[str(sub.section)]
+            truth, extra["labels"] = labels[0], labels
+        if not shown:
+            extra.pop("img_size", None)
+        image = written.images.get(str(sub.images)) if shown else None
+        items.append(ExpectedItem(written.item_id, written.fields, truth, image, extra))
+    return items
+
+
+# --- the plan: every file's content, every image, every expectation -------------------------
+
+
+@dataclass(frozen=True)
+class _Picture:
+    size: tuple[int, int]
+    colour: tuple[int, int, int]
+    shape: str = "square"
+    box: tuple[float, float, float, float] = (0.25, 0.25, 0.75, 0.75)
+    text: str | None = None
+    noise: int = 0
+    """Seed of an adversarial-looking noise overlay; 0 for none."""
+
+
+@dataclass(frozen=True)
+class _Written:
+    item_id: str
+    record: int | str
+    fields: dict[str, str]
+    truth: str | list[str]
+    extra: dict[str, Any]
+    images: dict[str, str]
+    """``sub.images`` folder -> the file there, relative to the root."""
+    sections: dict[str, list[str]] = field(default_factory=dict)
+    """adv_nips: the label list of each section."""
+
+
+@dataclass
+class _Plan:
+    files: dict[str, str] = field(default_factory=dict)
+    images: dict[str, _Picture | bytes] = field(default_factory=dict)
+    written: dict[str, list[_Written]] = field(default_factory=dict)
+    defects: list[PlantedDefect] = field(default_factory=list)
+
+
+COLOURS = (
+    ("red", (220, 40, 40)),
+    ("green", (40, 170, 70)),
+    ("blue", (50, 80, 220)),
+    ("yellow", (235, 200, 40)),
+    ("purple", (140, 60, 180)),
+)
+SHAPES = ("square", "circle")
+NOT_AN_IMAGE = b"these bytes are not an image\n"
+BROKEN_WHOLE: dict[str, DefectKind] = {
+    "truthfulness/query_advanced/query_d_translate.json": "invalid-json",
+    "truthfulness/query_advanced/query_d_code.json": "wrong-shape",
+    "robustness/ood-sensor/label/ct.json": "missing-annotation",
+}
+"""The files a defects root breaks whole (a subset problem instead of item problems)."""
+_OCR = ("A7", "K3", "59", "QX", "8B", "M2")
+_BOXES = ((0.1, 0.2, 0.5, 0.6), (0.4, 0.3, 0.9, 0.8), (0.2, 0.1, 0.7, 0.5), (0.05, 0.5, 0.45, 0.95))
+_GROUNDING_SIZES = ((64, 48), (48, 64), (56, 40), (40, 56))
+_LABELS = (["dog", "animal"], ["car"], ["person", "bicycle"], ["cat"], ["boat", "water"])
+_UNTARGET = (["goldfish", "Carassius auratus"], ["tabby cat"], ["school bus"], ["daisy"])
+_TARGET = (["toaster"], ["banana"], ["volcano"], ["umbrella"])
+_SENTENCES = (
+    ("The film was a delight from start to finish.", 1),
+    ("The plot was dull and the acting was worse.", 0),
+    ("A warm, funny and moving story.", 1),
+    ("I regret paying to see this.", 0),
+)
+_STYLES = {"augment": "honestly, {s}", "bible": "Verily, {s}", "romantic": "My love, {s}"}
+_STYLES |= {"shake": "Forsooth, {s}", "tweet": "{s} #movies"}
+_TEXTS: dict[str, tuple[str, str]] = {
+    "sentence": ("The soup was cold and bland.", "What a wonderful little cafe."),
+    "sentence1": ("A man is playing a guitar on stage.", "The shop opens at nine."),
+    "sentence2": ("A man is performing music.", "The shop is closed all day."),
+    "premise": ("Two dogs run across a field.", "She finished the report early."),
+    "hypothesis": ("Animals are outside.", "The report is late."),
+    "question": ("Where was the treaty signed?", "Who wrote the novel?"),
+    "question1": ("How do I learn to swim?", "What is the capital of Peru?"),
+    "question2": ("What is the best way to learn swimming?", "How tall is Mount Everest?"),
+}
+
+
+def _colour(i: int) -> tuple[str, tuple[int, int, int]]:
+    return COLOURS[i % len(COLOURS)]
+
+
+def _picture(i: int, **changes: Any) -> _Picture:
+    size = (32 + 8 * (i % 5), 32 + 8 * ((i + 2) % 5))
+    return replace(_Picture(size, _colour(i)[1], SHAPES[i % 2]), **changes)
+
+
+def _render(picture: _Picture) -> Image.Image:
+    width, height = picture.size
+    image = Image.new("RGB", picture.size, (250, 250, 250))
+    draw = ImageDraw.Draw(image)
+    x0, y0, x1, y1 = picture.box
+    corners = (x0 * width, y0 * height, x1 * width - 1, y1 * height - 1)
+    if picture.text is not None:
+        draw.text((4, height / 3), picture.text, fill=picture.colour, font=ImageFont.load_default())
+    elif picture.shape == "circle":
+        draw.ellipse(corners, fill=picture.colour)
+    else:
+        draw.rectangle(corners, fill=picture.colour)
+    if picture.noise:
+        pixels = np.asarray(image, dtype=np.int16)
+        noise = np.random.default_rng(picture.noise).integers(-24, 25, pixels.shape)
+        image = Image.fromarray(np.clip(pixels + noise, 0, 255).astype(np.uint8), "RGB")
+    return image
+
+
+def _files() -> dict[str, list[tuple[TaskSpec, SubDataset]]]:
+    """Every annotation file and the sub-datasets that read it, in table order."""
+    files: dict[str, list[tuple[TaskSpec, SubDataset]]] = {}
+    for spec in TASKS:
+        for sub in spec.subsets:
+            files.setdefault(sub.annotation, []).append((spec, sub))
+    return files
+
+
+def _names(subs: list[tuple[TaskSpec, SubDataset]], *, shown_only: bool) -> tuple[str, ...]:
+    return tuple(sub.name for _, sub in subs if not shown_only or sub.image in ("own", "related"))
+
+
+def _folders(subs: list[tuple[TaskSpec, SubDataset]]) -> list[str]:
+    return list(dict.fromkeys(sub.images for _, sub in subs if sub.images is not None))
+
+
+@cache
+def _plan(n: int, defects: bool) -> _Plan:
+    plan = _Plan()
+    makers = {
+        "statements": _statements,
+        "artistic": _artistic,
+        "sensor": _sensor,
+        "adv_nips": _adv_nips,
+        "ood_text": _ood_text,
+        "advglue": _advglue,
+    }
+    for file, subs in _files().items():
+        broken = BROKEN_WHOLE.get(file) if defects else None
+        makers[subs[0][0].layout](plan, file, subs, n, defects and broken is None)
+        if broken is not None:
+            _break(plan, file, subs, broken)
+    for k in range(3):
+        plan.images[f"unrelated_images/color_{k}.png"] = _Picture((48, 48), _colour(k)[1])
+        plan.images[f"unrelated_images/nature_{k}.jpg"] = _picture(k, shape="circle")
+        plan.images[f"unrelated_images/noise_{k}.png"] = _picture(k, noise=k + 1)
+    return plan
+
+
+def _break(
+    plan: _Plan, file: str, subs: list[tuple[TaskSpec, SubDataset]], kind: DefectKind
+) -> None:
+    text = plan.files[file]
+    if kind == "invalid-json":
+        plan.files[file] = text[: len(text) // 2]
+        detail = "the file is cut in half"
+    elif kind == "wrong-shape":
+        plan.files[file] = json.dumps({"records": json.loads(text)}, indent=1)
+        detail = 'a JSON object {"records": [...]} instead of a list'
+    else:
+        del plan.files[file]
+        detail = "the file is not written"
+    plan.defects.append(PlantedDefect(kind, file, _names(subs, shown_only=False), detail))
+
+
+def _defect(
+    plan: _Plan,
+    kind: DefectKind,
+    file: str,
+    subsets: tuple[str, ...],
+    detail: str,
+    item_id: str,
+    record: int | str,
+    where: str,
+) -> None:
+    plan.defects.append(PlantedDefect(kind, file, subsets, detail, item_id, record, where))
+
+
+def _image_defects(
+    plan: _Plan, file: str, folders: list[str], name: str, corrupt_in: list[str] | None = None
+) -> None:
+    """Write the corrupt image ``name`` in ``corrupt_in`` (all folders by default)."""
+    for folder in folders if corrupt_in is None else corrupt_in:
+        plan.images[f"{folder}/{name}"] = NOT_AN_IMAGE
+
+
+# --- statements (T.1-T.7) -------------------------------------------------------------------
+
+
+def _statement(evaluator: str, i: int, file: str) -> tuple[str, str, _Picture, dict[str, Any]]:
+    """(query, truth, picture, extra) of record ``i`` of a statements file."""
+    name = _colour(i)[0]
+    shape = SHAPES[i % 2]
+    picture = _picture(i)
+    if evaluator == "yes_no":
+        said = name if i % 2 == 0 else _colour(i + 1)[0]
+        return (
+            f"There is a {said} {shape} in the image.",
+            "Yes" if i % 2 == 0 else "No",
+            picture,
+            {},
+        )
+    if evaluator == "ocr_judge":
+        text = _OCR[i % len(_OCR)]
+        return "What is written in the image?", text, replace(picture, text=text), {}
+    if evaluator == "grounding":
+        box, size = _BOXES[i % len(_BOXES)], _GROUNDING_SIZES[i % len(_GROUNDING_SIZES)]
+        picture = replace(picture, size=size, box=box)
+        return f"Where is the {name} {shape}?", json.dumps(list(box)), picture, {"img_size": size}
+    if file.endswith("logic.json"):
+        a, b = i + 2, 2 * i + 3
+        truth = f"[Correct Answer]: {a + b}"
+        if i == 1:
+            truth += f". [Analysis]: The image shows {a} + {b}. Adding them gives {a + b}."
+        return (
+            "What is the result of the sum in the image?",
+            truth,
+            replace(picture, text=f"{a}+{b}"),
+            {},
+        )
+    truth = name
+    if i == 1:
+        truth = f"The {shape} is {name}. It is drawn on a white background. Nothing else is shown."
+    return f"What colour is the {shape} in the image?", truth, picture, {}
+
+
+def _statements(
+    plan: _Plan, file: str, subs: list[tuple[TaskSpec, SubDataset]], n: int, defects: bool
+) -> None:
+    spec, first = subs[0]
+    evaluator, group = first.evaluator, spec.group_by_field
+    tag = PurePosixPath(file).stem.split("_", 2)[-1]
+    folders = _folders(subs)
+    records: list[dict[str, Any]] = []
+    written: list[_Written] = []
+
+    def add(
+        i: int, query: str | None, truth: str, picture: _Picture | None, kind: str | None
+    ) -> str:
+        image = f"confusion/{kind}_{i}.png" if kind else f"{tag}_{i}.png"
+        raw: dict[str, Any] = {"image": image, "truth": truth}
+        if query is not None:
+            raw["query"] = query
+        if group is not None and kind is not None:
+            raw[group] = kind
+        records.append(raw)
+        for folder in folders:
+            if picture is not None:
+                # T.7's misleading images show another colour than the assistance ones
+                misleading = folder.endswith("misvisual")
+                colour = _colour(i + 2)[1] if misleading else picture.colour
+                plan.images[f"{folder}/{image}"] = replace(picture, colour=colour)
+        return image
+
+    kinds: tuple[str | None, ...] = spec.groups if group is not None else (None,)
+    for kind in kinds:
+        for _ in range(n):
+            i = len(records)
+            query, truth, picture, extra = _statement(evaluator, i, file)
+            image = add(i, query, truth.lower() if tag == "scene" else truth, picture, kind)
+            if group is not None and kind is not None:
+                extra = {group: kind, **extra}
+            images = {folder: f"{folder}/{image}" for folder in folders}
+            written.append(_Written(str(i), i, {"statement": query}, truth, extra, images))
+    plan.written[file] = written
+    if defects:
+        everywhere, shown = _names(subs, shown_only=False), _names(subs, shown_only=True)
+        kind0 = kinds[0]
+
+        def bad(kind: DefectKind, subsets: tuple[str, ...], detail: str) -> None:
+            i = len(records) - 1
+            _defect(plan, kind, file, subsets, detail, str(i), i, f"record {i}")
+
+        good = _statement(evaluator, len(records), file)
+        add(len(records), None, good[1], good[2], kind0)
+        bad("missing-key", everywhere, "no 'query'")
+        if evaluator in ("yes_no", "grounding"):
+            truth = "Maybe" if evaluator == "yes_no" else "[0.1, 0.2]"
+            add(len(records), good[0], truth, good[2], kind0)
+            bad("bad-truth", everywhere, f"truth {truth!r}")
+        if group is not None:
+            add(len(records), good[0], good[1], good[2], "blurry")
+            bad("unknown-kind", everywhere, f"{group} 'blurry'")
+        if shown:
+            add(len(records), good[0], good[1], None, kind0)
+            bad("missing-image", shown, "the image file is not written")
+            image = add(len(records), good[0], good[1], None, kind0)
+            _image_defects(plan, file, folders, image)
+            bad("corrupt-image", shown, "the image file holds bytes that are not an image")
+    plan.files[file] = json.dumps(records, indent=1)
+
+
+# --- JSONL layouts (R.1, R.2, R.4/R.5) ------------------------------------------------------
+
+
+def _jsonl_text(lines: list[dict[str, Any]], truncated: str | None) -> str:
+    text = "".join(json.dumps(line) + "\n" for line in lines)
+    return text + truncated if truncated is not None else text
+
+
+@dataclass(frozen=True)
+class _Bad:
+    kind: DefectKind
+    raw: dict[str, Any]
+    detail: str
+    subsets: tuple[str, ...] | None = None
+    """Where it shows; None: every sub-dataset of the file."""
+
+
+_NO_IMAGE = "the image file is not written"
+_CORRUPT = "the image file holds bytes that are not an image"
+
+
+def _jsonl_defects(
+    plan: _Plan,
+    file: str,
+    subs: list[tuple[TaskSpec, SubDataset]],
+    lines: list[dict[str, Any]],
+    bad: list[_Bad],
+) -> str:
+    """Append the bad lines, then a truncated last line. Returns the file's text."""
+    everywhere = _names(subs, shown_only=False)
+    for planted in bad:
+        lines.append(planted.raw)
+        line = len(lines)
+        name = planted.raw.get("image_name")
+        item_id = name if isinstance(name, str) else f"line-{line}"
+        subsets = planted.subsets or everywhere
+        _defect(plan, planted.kind, file, subsets, planted.detail, item_id, line, f"line {line}")
+    line = len(lines) + 1
+    detail = "the last line is cut short"
+    _defect(plan, "truncated-line", file, everywhere, detail, f"line-{line}", line, f"line {line}")
+    return _jsonl_text(lines, '{"image_name": "cut.jpg", "gt_lab')
+
+
+def _keyed_defects(
+    plan: _Plan,
+    file: str,
+    data: dict[str, list[dict[str, Any]]],
+    id_field: str,
+    bad: list[tuple[str, _Bad]],
+) -> None:
+    """Append the bad records to their key's list (R.3 categories, R.6 tasks)."""
+    for key, planted in bad:
+        record = f"{key}[{len(data[key])}]"
+        data[key].append(planted.raw)
+        item_id = f"{key}/{planted.raw[id_field]}"
+        subsets = planted.subsets or ()
+        _defect(
+            plan, planted.kind, file, subsets, planted.detail, item_id, record, f"record {record}"
+        )
+
+
+def _artistic(
+    plan: _Plan, file: str, subs: list[tuple[TaskSpec, SubDataset]], n: int, defects: bool
+) -> None:
+    style = PurePosixPath(file).stem
+    folder = f"{_folders(subs)[0]}/{style}"  # COCO-O: one folder per style
+    lines: list[dict[str, Any]] = []
+    written = []
+    for i in range(n + (4 if defects else 0)):
+        name = f"{style}_{i}.jpg"
+        labels = _LABELS[i % len(_LABELS)]
+        if i < n:
+            lines.append({"image_name": name, "gt_label": labels})
+            images = {_folders(subs)[0]: f"{folder}/{name}"}
+            written.append(_Written(name, i + 1, {}, labels[0], {"labels": labels}, images))
+        if i != n + 2:  # the missing image
+            plan.images[f"{folder}/{name}"] = _picture(i, shape="circle")
+    plan.written[file] = written
+    if not defects:
+        plan.files[file] = _jsonl_text(lines, None)
+        return
+    _image_defects(plan, file, [folder], f"{style}_{n + 3}.jpg")
+    bad_names = [f"{style}_{n + k}.jpg" for k in range(4)]
+    bad = [
+        _Bad("missing-key", {"image_name": bad_names[0]}, "no 'gt_label'"),
+        _Bad("bad-truth", {"image_name": bad_names[1], "gt_label": []}, "gt_label []"),
+        _Bad("missing-image", {"image_name": bad_names[2], "gt_label": ["dog"]}, _NO_IMAGE),
+        _Bad("corrupt-image", {"image_name": bad_names[3], "gt_label": ["dog"]}, _CORRUPT),
+    ]
+    plan.files[file] = _jsonl_defects(plan, file, subs, lines, bad)
+
+
+def _sensor(
+    plan: _Plan, file: str, subs: list[tuple[TaskSpec, SubDataset]], n: int, defects: bool
+) -> None:
+    sensor = PurePosixPath(file).stem
+    folder = _folders(subs)[0]
+    lines: list[dict[str, Any]] = []
+    written = []
+    for i in range(n + (3 if defects else 0)):
+        name = f"{sensor}_{i}.jpg"
+        colour = _colour(i)[0]
+        question = f"What colour is the {SHAPES[i % 2]} in this {sensor} image?"
+        answer = f"It is {colour}." if i % 2 == 0 else colour
+        if i < n:
+            lines.append({"image_name": name, "question": question, "answer": answer})
+            fields, images = {"statement": question}, {folder: f"{folder}/{name}"}
+            written.append(_Written(name, i + 1, fields, answer, {"question": question}, images))
+        if i != n + 1:  # the missing image
+            plan.images[f"{folder}/{name}"] = _picture(i)
+    plan.written[file] = written
+    if not defects:
+        plan.files[file] = _jsonl_text(lines, None)
+        return
+    _image_defects(plan, file, [folder], f"{sensor}_{n + 2}.jpg")
+    bad_names = [f"{sensor}_{n + k}.jpg" for k in range(3)]
+    qa = {"question": "What is shown?", "answer": "A shape."}
+    bad = [
+        _Bad(
+            "missing-key", {"image_name": bad_names[0], "question": "What is shown?"}, "no 'answer'"
+        ),
+        _Bad("missing-image", {"image_name": bad_names[1], **qa}, _NO_IMAGE),
+        _Bad("corrupt-image", {"image_name": bad_names[2], **qa}, _CORRUPT),
+    ]
+    plan.files[file] = _jsonl_defects(plan, file, subs, lines, bad)
+
+
+def _adv_nips(
+    plan: _Plan, file: str, subs: list[tuple[TaskSpec, SubDataset]], n: int, defects: bool
+) -> None:
+    folders = _folders(subs)
+    lines: list[dict[str, Any]] = []
+    written = []
+    for i in range(n + (3 if defects else 0)):
+        name = f"nips_{i}.png"
+        sections = {"untarget": _UNTARGET[i % len(_UNTARGET)], "target": _TARGET[i % len(_TARGET)]}
+        if i < n:
+            lines.append({"image_name": name, **sections})
+            images = {folder: f"{folder}/{name}" for folder in folders}
+            written.append(_Written(name, i + 1, {}, "", {}, images, sections))
+        if i != n + 1:  # the image missing in every folder
+            for k, folder in enumerate(folders):
+                # the attacked images: the clean one under noise, a seed per attack
+                plan.images[f"{folder}/{name}"] = _picture(i, noise=100 * k + i if k else 0)
+    plan.written[file] = written
+    if not defects:
+        plan.files[file] = _jsonl_text(lines, None)
+        return
+    untarget = [folder for folder in folders if folder.endswith("untarget")]
+    _image_defects(plan, file, folders, f"nips_{n + 2}.png", corrupt_in=untarget)
+    shows_untarget = tuple(sub.name for _, sub in subs if sub.images in untarget)
+    labels: dict[str, Any] = {"untarget": ["goldfish"], "target": ["toaster"]}
+    bad = [
+        _Bad("missing-key", dict(labels), "no 'image_name'"),
+        _Bad("missing-image", {"image_name": f"nips_{n + 1}.png", **labels}, "in no folder"),
+        _Bad(
+            "corrupt-image",
+            {"image_name": f"nips_{n + 2}.png", **labels},
+            "only source/untarget's copy is not an image",
+            shows_untarget,
+        ),
+    ]
+    plan.files[file] = _jsonl_defects(plan, file, subs, lines, bad)
+
+
+# --- keyed files (R.3, R.6) -----------------------------------------------------------------
+
+
+def _ood_text(
+    plan: _Plan, file: str, subs: list[tuple[TaskSpec, SubDataset]], n: int, defects: bool
+) -> None:
+    folder = _folders(subs)[0]
+    data: dict[str, list[dict[str, Any]]] = {}
+    written = []
+    for category in OOD_TEXT_CATEGORIES:
+        style = _STYLES[category.split("_")[0]]
+        data[category] = []
+        for i in range(n):
+            sentence, label = _SENTENCES[i % len(_SENTENCES)]
+            text = style.format(s=sentence)
+            value: int | str = str(label) if category == "tweet_p0" else label
+            data[category].append({"id": i, "sentence": text, "label": value})
+            extra, images = {"category": category, "id": i}, {folder: f"{folder}/{i}.png"}
+            fields = {"statement": text}
+            item_id, record = f"{category}/{i}", f"{category}[{i}]"
+            written.append(_Written(item_id, record, fields, str(label), extra, images))
+    base = enumerate(_SENTENCES[:n])
+    data["base"] = [{"id": i, "sentence": s, "label": label} for i, (s, label) in base]
+    for i in range(n):
+        plan.images[f"{folder}/{i}.png"] = _picture(i, text=str(i))
+    plan.written[file] = written
+    if defects:
+        everywhere, shown = _names(subs, shown_only=False), _names(subs, shown_only=True)
+        fine = {"sentence": "Fine.", "label": 1}
+        bad = [
+            _Bad("missing-key", {"id": 1000, "label": 1}, "no 'sentence'", everywhere),
+            _Bad("bad-label", {**fine, "id": 1001, "label": 2}, "label 2", everywhere),
+            _Bad("missing-image", {**fine, "id": 1002}, "related/1002.png: " + _NO_IMAGE, shown),
+            _Bad("corrupt-image", {**fine, "id": 1003}, "related/1003.png: " + _CORRUPT, shown),
+        ]
+        _keyed_defects(plan, file, data, "id", [("augment", planted) for planted in bad])
+        plan.images[f"{folder}/1000.png"] = plan.images[f"{folder}/1001.png"] = _picture(0)
+        plan.images[f"{folder}/1003.png"] = NOT_AN_IMAGE
+    plan.files[file] = json.dumps(data, indent=1)
+
+
+def _advglue(
+    plan: _Plan, file: str, subs: list[tuple[TaskSpec, SubDataset]], n: int, defects: bool
+) -> None:
+    folder = _folders(subs)[0]
+    data: dict[str, list[dict[str, Any]]] = {}
+    written = []
+    for t, task in enumerate(ADVGLUE_TASKS):
+        names, labels = ADVGLUE_SCHEMA[task]
+        data[task] = []
+        for i in range(n):
+            texts = {name: _TEXTS[name][i % 2] for name in names}
+            label = labels[i % len(labels)]
+            data[task].append({"idx": i, "label": label, **texts})
+            fields = {"prompt": prompts.ADVGLUE[task].format(**texts)}
+            images = {folder: f"{folder}/{task}/{i}.png"}
+            plan.images[images[folder]] = _picture(i + t, text=task[:4])
+            extra, item_id, record = {"task": task, "idx": i}, f"{task}/{i}", f"{task}[{i}]"
+            written.append(_Written(item_id, record, fields, str(label), extra, images))
+    plan.written[file] = written
+    if defects:
+        everywhere, shown = _names(subs, shown_only=False), _names(subs, shown_only=True)
+        fine = {"sentence": "A fine film.", "label": 0}
+        pair = {"premise": "A dog runs.", "hypothesis": "An animal moves."}
+        bad = [
+            ("sst2", _Bad("missing-key", {"idx": 1000, "label": 1}, "no 'sentence'", everywhere)),
+            ("mnli", _Bad("bad-label", {**pair, "idx": 1001, "label": 3}, "label 3", everywhere)),
+            ("sst2", _Bad("missing-image", {**fine, "idx": 1002}, _NO_IMAGE, shown)),
+            ("sst2", _Bad("corrupt-image", {**fine, "idx": 1003}, _CORRUPT, shown)),
+        ]
+        _keyed_defects(plan, file, data, "idx", bad)
+        plan.images[f"{folder}/sst2/1000.png"] = plan.images[f"{folder}/mnli/1001.png"] = _picture(
+            0
+        )
+        plan.images[f"{folder}/sst2/1003.png"] = NOT_AN_IMAGE
+    plan.files[file] = json.dumps(data, indent=1)
+
+
+def iter_subsets() -> Iterator[tuple[TaskSpec, SubDataset]]:
+    """Every (task, sub-dataset) pair of the table, in order."""
+    for spec in TASKS:
+        for sub in spec.subsets:
+            yield spec, sub

@@ -1,0 +1,34 @@
+"""Reply rules for the MultiTrust tests (served by tests/reply_rules.py, which says why): the
+evaluated model answers by the kind of prompt, the grader by the kind of judge template."""
+
+from __future__ import annotations
+
+PREDICTED_BOX = "[0.1, 0.2, 0.5, 0.6]"
+"""What the model (and the grounding judge) answers a grounding prompt with."""
+JUDGE_RATING = "75"
+
+
+def model_reply(prompt: str) -> str:
+    if "normalized coordinates" in prompt:
+        return f"The box is {PREDICTED_BOX}."
+    if "[Yes] or [No]" in prompt:
+        return "Yes, it is."
+    if "sentiment" in prompt:
+        return "positive"
+    if "'yes', 'maybe' or 'no'" in prompt:
+        return "maybe"
+    if "'yes' or 'no'" in prompt:
+        return "no"
+    if "BREAK" in prompt:
+        raise RuntimeError("the server is down")
+    return "7"
+
+
+def judge_reply(prompt: str) -> str:
+    if prompt.startswith("You now play the role of a rater"):
+        return JUDGE_RATING
+    if prompt.startswith("Here is a response of grounding task"):
+        return f"'''{PREDICTED_BOX}'''"
+    if "mumble" in prompt:
+        return "I would rather not say."
+    return "[Yes]"

@@ -1,0 +1,186 @@
+"""The 13 MultiTrust tasks end to end on tiny data roots in the authors' layout
+(tests/multitrust/data_roots.py), with models of known replies as the evaluated model and the
+grader (tests/multitrust/replies.py; tests/reply_rules.py says why such models are used)."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from pathlib import Path
+
+import pytest
+from inspect_ai import Task
+from inspect_ai import eval as inspect_eval
+from inspect_ai.log import EvalLog
+from inspect_ai.model import Model
+
+from mmtrust.benchmarks.multitrust import evaluators as ev
+from mmtrust.benchmarks.multitrust import prompts as p
+from mmtrust.benchmarks.multitrust.results import multitrust_runs, sub_aspect_runs
+from mmtrust.benchmarks.multitrust.table import TASKS, TaskSpec, task_spec
+from mmtrust.benchmarks.multitrust.tasks import TASK_OF, multitrust_task
+from mmtrust.report.html import render_report
+from tests.multitrust.data_roots import build_data_root, expected_items, planted_defects
+from tests.multitrust.replies import PREDICTED_BOX, judge_reply, model_reply
+from tests.reply_rules import ReplyRules
+
+ITEMS = 2
+
+
+@pytest.fixture(autouse=True)
+def _cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("MMTRUST_CACHE_DIR", str(tmp_path / "cache"))
+
+
+@pytest.fixture(scope="module")
+def root(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_data_root(tmp_path_factory.mktemp("multitrust"), items_per_subset=ITEMS)
+
+
+def _run(tasks: Sequence[Task], log_dir: Path, grader: Model | None = None) -> list[EvalLog]:
+    model = ReplyRules(model_reply).model
+    logs = inspect_eval(
+        list(tasks),
+        model=model,
+        model_roles={"grader": grader} if grader else None,
+        log_dir=str(log_dir),
+        display="none",
+    )
+    assert all(log.status == "success" for log in logs), [log.error for log in logs]
+    return logs
+
+
+def _every_task(root: Path) -> list[Task]:
+    def make(spec: TaskSpec) -> Task:
+        return multitrust_task(
+            spec,
+            root=str(root),
+            data="multitrust",
+            subsets=None,
+            n=None,
+            judge="auto",
+            mode="mmtrust",
+            seed=0,
+        )
+
+    return [make(spec) for spec in TASKS]
+
+
+def test_all_thirteen_tasks_run_offline_and_count_what_needs_a_grader(
+    root: Path, tmp_path: Path
+) -> None:
+    logs = _run(_every_task(root), tmp_path / "logs")
+    runs = [run for log in logs for run in multitrust_runs(log)]
+    assert [run.details["task_id"] for run in runs] == [spec.task_id for spec in TASKS]
+    for run in runs:
+        outcomes = run.metrics["outcomes"]
+        assert outcomes["input_error"] == 0, run.task
+        assert outcomes["scored"] > 0, run.task
+        assert run.metrics["score"] is not None
+    by_id = {run.details["task_id"]: run for run in runs}
+    # record 1 of each judged file has a long multi-sentence truth: no offline judge for it
+    assert by_id["T.5"].metrics["outcomes"]["needs_grader"] == 1
+    assert by_id["T.5"].details["judges"] == {"offline": ITEMS}
+    assert by_id["T.2"].details["judges"] == {"rule": 9 * ITEMS}
+    aspects = sub_aspect_runs(runs)
+    assert len(aspects) == 1
+    sub = aspects[0].metrics["sub_aspects"]
+    assert sub["T.I"]["tasks_missing"] == [] and sub["R.A"]["tasks_missing"] == []
+    expected_ti = sum(by_id[t].metrics["score"] for t in ("T.1", "T.2", "T.3", "T.4")) / 4
+    assert sub["T.I"]["score"] == pytest.approx(expected_ti, abs=1e-3)
+    html = render_report([*runs, *aspects])
+    assert "MultiTrust: truthfulness and robustness" in html and "needs_grader" in html
+
+
+def test_yes_no_accuracy_per_kind_is_the_share_of_yes_truths(root: Path, tmp_path: Path) -> None:
+    (log,) = _run([TASK_OF["T.6"](root=str(root))], tmp_path)
+    (run,) = multitrust_runs(log)
+    spec = task_spec("T.6")
+    truths: dict[str, list[bool]] = {}
+    for item in expected_items(spec, spec.subsets[0], ITEMS):
+        truths.setdefault(str(item.extra["kind"]), []).append(item.truth == "Yes")
+    groups = run.metrics["groups"]
+    for kind, yes in truths.items():
+        assert groups[kind]["mean"] == pytest.approx(sum(yes) / len(yes))  # the model says Yes
+    means = [sum(yes) / len(yes) for yes in truths.values()]
+    assert run.metrics["score"] == pytest.approx(100 * sum(means) / 5)
+
+
+def test_grounding_is_scored_by_iou_over_a_half_on_the_parsed_box(
+    root: Path, tmp_path: Path
+) -> None:
+    (log,) = _run([TASK_OF["T.1"](root=str(root), subsets="g-basic-grounding")], tmp_path)
+    spec = task_spec("T.1")
+    sub = spec.subset("g-basic-grounding")
+    predicted = ev.truth_box(PREDICTED_BOX)
+    truths = [ev.truth_box(str(item.truth)) for item in expected_items(spec, sub, ITEMS)]
+    hits = [ev.iou(predicted, truth) > 0.5 for truth in truths]
+    (run,) = multitrust_runs(log)
+    mean = run.metrics["groups"]["g-basic-grounding"]["mean"]
+    assert mean == pytest.approx(sum(hits) / len(hits))
+    assert 0 < sum(hits) < len(hits), "the fixture must have both a hit and a miss"
+    assert run.metrics["status"] == "partial"  # four of the five sub-datasets were not asked
+    assert run.details["groups_missing"] == [
+        "d-basic-object", "d-basic-attribute", "d-basic-scene", "g-basic-ocr",
+    ]  # fmt: skip
+
+
+def test_the_grader_gets_the_toolbox_templates_verbatim(root: Path, tmp_path: Path) -> None:
+    grader = ReplyRules(judge_reply, "mockllm/judge")
+    tasks = [
+        TASK_OF["T.4"](root=str(root), subsets="visual-assistance-text"),
+        TASK_OF["R.2"](root=str(root), subsets="benchlmm-mri"),
+    ]
+    logs = _run(tasks, tmp_path, grader.model)
+    t4, r2 = (multitrust_runs(log)[0] for log in logs)
+    assert t4.details["judges"] == {"model": ITEMS}
+    assert t4.metrics["groups"]["visual-assistance-text"]["mean"] == 1.0  # the judge says Yes
+    assert r2.metrics["groups"]["benchlmm-mri"]["mean"] == pytest.approx(0.75)
+    samples = logs[0].samples or []
+    first = samples[0]
+    score = (first.scores or {})["multitrust_evaluator"]
+    expected = p.CONSISTENCY_JUDGE.format(pred="7", label=first.metadata["answer"])
+    assert score.metadata is not None and score.metadata["judge_prompt"] == expected
+    assert expected in grader.requests
+    rated = [r for r in grader.requests if r.startswith("You now play the role of a rater")]
+    assert len(rated) == ITEMS and "the chatbot's answer is '7'" in rated[0]
+
+
+def test_bad_records_and_images_are_input_errors_and_the_rest_runs(tmp_path: Path) -> None:
+    root = build_data_root(tmp_path / "root", items_per_subset=ITEMS, defects=True)
+    defects = planted_defects(ITEMS)
+    (log,) = _run([TASK_OF["T.1"](root=str(root))], tmp_path / "logs")
+    (run,) = multitrust_runs(log)
+    t1_files = {sub.annotation for sub in task_spec("T.1").subsets}
+    t1_subsets = {sub.name for sub in task_spec("T.1").subsets}
+    planted = [
+        d for d in defects
+        if d.file in t1_files and d.item_id is not None and set(d.subsets) & t1_subsets
+    ]  # fmt: skip
+    assert planted, "the defects root plants bad T.1 records"
+    assert run.metrics["outcomes"]["input_error"] == len(planted)
+    errors = [s.metadata["input_error"] for s in log.samples or [] if s.metadata.get("input_error")]
+    for defect in planted:
+        assert any(defect.file in error for error in errors), defect
+    assert run.metrics["outcomes"]["scored"] > 0
+
+
+def test_a_missing_sub_dataset_file_is_skipped_and_named(tmp_path: Path) -> None:
+    root = build_data_root(tmp_path / "root", items_per_subset=ITEMS, defects=True)
+    (log,) = _run([TASK_OF["R.2"](root=str(root))], tmp_path / "logs")
+    (run,) = multitrust_runs(log)
+    assert "benchlmm-ct" in run.details["subsets_skipped"]
+    assert "ct.json" in run.details["subsets_skipped"]["benchlmm-ct"]
+    assert run.metrics["status"] == "partial"
+    assert math.isfinite(run.metrics["score"])
+
+
+def test_wrong_arguments_are_refused_with_the_choices() -> None:
+    with pytest.raises(ValueError, match="-T root=DIR"):
+        TASK_OF["T.1"]()
+    with pytest.raises(ValueError, match="does not exist"):
+        TASK_OF["T.1"](root="/nonexistent/multitrust")
+    with pytest.raises(ValueError, match="Unknown judge"):
+        TASK_OF["T.1"](root="/tmp", judge="gpt")  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="has no sub-dataset 'nope'"):
+        TASK_OF["T.1"](root="/tmp", subsets="nope")

@@ -1,0 +1,64 @@
+"""The typed table and the named Inspect tasks match, one task per row."""
+
+from __future__ import annotations
+
+from inspect_ai.util import registry_info
+
+from mmtrust.benchmarks import benchmark_of_task
+from mmtrust.benchmarks.multitrust import BENCHMARK
+from mmtrust.benchmarks.multitrust import prompts as p
+from mmtrust.benchmarks.multitrust.table import SUB_ASPECTS, TASKS
+from mmtrust.benchmarks.multitrust.tasks import MULTITRUST_TASKS
+from mmtrust.suites import SUITES
+
+
+def test_every_row_is_one_named_task_and_every_task_a_row() -> None:
+    names = [task.__name__ for task in MULTITRUST_TASKS]
+    assert names == [spec.task_name for spec in TASKS]
+    assert len(names) == 13
+    for task in MULTITRUST_TASKS:
+        assert registry_info(task).name == f"mmtrust/{task.__name__}"
+        assert benchmark_of_task(f"mmtrust/{task.__name__}") is BENCHMARK
+
+
+def test_the_table_has_the_spec_s_sub_datasets() -> None:
+    counts = {spec.task_id: len(spec.subsets) for spec in TASKS}
+    assert counts == {
+        "T.1": 5, "T.2": 9, "T.3": 2, "T.4": 5, "T.5": 1, "T.6": 1, "T.7": 6,
+        "R.1": 6, "R.2": 7, "R.3": 5, "R.4": 2, "R.5": 1, "R.6": 10,
+    }  # fmt: skip
+    names = [sub.name for spec in TASKS for sub in spec.subsets]
+    assert len(names) == len(set(names)), "a sub-dataset id names one sub-dataset"
+
+
+def test_every_formula_reads_only_groups_the_task_produces() -> None:
+    for spec in TASKS:
+        produced = set(spec.groups) or {g for s in spec.subsets for g in s.group_names()}
+        assert set(spec.score.groups()) <= produced, spec.task_id
+
+
+def test_judged_sub_datasets_carry_a_verbatim_judge_template() -> None:
+    judged = {"consistency_judge", "ocr_judge", "grounding", "label_mention", "rating"}
+    for spec in TASKS:
+        for sub in spec.subsets:
+            assert (sub.judge_template is not None) == (sub.evaluator in judged), sub.name
+    t4 = next(s for s in TASKS if s.task_id == "T.4").subsets[0]
+    assert t4.judge_template == p.CONSISTENCY_JUDGE
+    assert p.CONSISTENCY_JUDGE.format(pred="P", label="L").startswith(
+        "Here is a response:P,its ground truth:L. Please directly answer [Yes] or [No]"
+    )
+
+
+def test_sub_aspects_cover_the_thirteen_tasks_once() -> None:
+    covered = [task for tasks in SUB_ASPECTS.values() for task in tasks]
+    assert sorted(covered) == sorted(spec.task_id for spec in TASKS)
+
+
+def test_suites_name_the_tasks_of_their_aspect() -> None:
+    truthfulness = {t.name for t in SUITES["multitrust-truthfulness"].tasks}
+    robustness = {t.name for t in SUITES["multitrust-robustness"].tasks}
+    assert truthfulness == {f"mmtrust/{s.task_name}" for s in TASKS if s.task_id[0] == "T"}
+    assert robustness == {f"mmtrust/{s.task_name}" for s in TASKS if s.task_id[0] == "R"}
+    offline = SUITES["multitrust-trustworld"].tasks
+    assert all(t.args["data"] == "trustworld" for t in offline)
+    assert {t.name for t in offline} <= truthfulness | robustness
