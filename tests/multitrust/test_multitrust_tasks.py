@@ -184,3 +184,27 @@ def test_wrong_arguments_are_refused_with_the_choices() -> None:
         TASK_OF["T.1"](root="/tmp", judge="gpt")  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="has no sub-dataset 'nope'"):
         TASK_OF["T.1"](root="/tmp", subsets="nope")
+
+
+def test_attacks_made_here_replace_the_release_s_images(root: Path, tmp_path: Path) -> None:
+    """R.4/R.5 with -T attack_model: PGD on the release's clean images against the reference
+    model (real, tiny), within the budget, saved as PNG; the task asks the model it runs on."""
+    from PIL import Image
+
+    tasks = [
+        TASK_OF[task_id](root=str(root), subsets=subset, attack_model="reference", steps=2)
+        for task_id, subset in (("R.4", "adv-untarget"), ("R.5", "adv-target"))
+    ]
+    logs = _run(tasks, tmp_path / "logs")
+    for log in logs:
+        samples = log.samples or []
+        assert len(samples) == ITEMS
+        for sample in samples:
+            assert sample.metadata["input_error"] is None
+            made = Path(str(sample.metadata["image"]))
+            assert made.is_relative_to(tmp_path / "cache")  # not the release's own image
+            extra = sample.metadata["extra"]
+            assert extra["attack_model"] == "reference"
+            assert 0 < extra["linf"] <= 16 / 255 + 1 / 255
+            with Image.open(made) as image:
+                assert image.format == "PNG"

@@ -252,7 +252,12 @@ def test_subsets_are_the_tasks_own_and_lacking_names_the_rest(
     spec_names = [s.name for s in task_spec(task_id).subsets]
     names = {_extra(s)["subset"] for s in samples}
     assert names == set(ran)
+    # the robustness analogues add their clean baseline, which no formula reads
+    baseline = {tw.CLEAN_BASELINE} if task_id in ("R.1", "R.2", "R.3", "R.6") else set()
+    assert baseline <= names
+    names -= baseline
     assert names <= set(spec_names)
+    assert not set(task_spec(task_id).score.groups()) & baseline
     assert set(lacking) == set(spec_names) - names
     assert all(reason == "no TrustWorld analogue" for reason in lacking.values())
     # n items per sub-dataset, one prompt each
@@ -277,7 +282,7 @@ def test_samples_are_well_formed(
         sub = analogue_subs[task_id][extra["subset"]]
         (template,) = sub.prompts
         assert template in VERBATIM_TEMPLATES
-        if task_id in SAME_PROMPT_TASKS:
+        if task_id in SAME_PROMPT_TASKS and sub.name != tw.CLEAN_BASELINE:
             assert spec_subs[sub.name].prompts == sub.prompts
         statement = sample.metadata["question"]
         assert extra["prompt"] == template.format(statement=statement)
@@ -423,6 +428,9 @@ def test_restyled_images_differ_from_the_plain_render(
         assert sample.metadata is not None
         extra = _extra(sample)
         plain = render_scene(_scene_of(extra["scene_id"]))
+        if extra["subset"] == tw.CLEAN_BASELINE:
+            assert np.array_equal(_pixels(sample.metadata["image"]), np.asarray(plain))
+            continue
         styled = _pixels(sample.metadata["image"])
         assert styled.shape == np.asarray(plain).shape
         assert not np.array_equal(styled, np.asarray(plain))
@@ -440,6 +448,9 @@ def test_reworded_statements_differ_from_the_question(
     originals = {i.question.text for i in trustworld_items("test", N, families=tw.OPEN_FAMILIES)}
     for sample in samples:
         extra = _extra(sample)
+        if extra["subset"] == tw.CLEAN_BASELINE:
+            assert extra["question"] in originals
+            continue
         assert extra["question"] != extra["original"]
         assert extra["original"] in originals
         # the words the answer depends on survive
@@ -449,7 +460,7 @@ def test_reworded_statements_differ_from_the_question(
 
 
 def test_r6_statements_differ_for_every_seed() -> None:
-    samples, _, _ = tw.analogue_samples(task_spec("R.6"), None, N, 5)
+    samples, _, _ = tw.analogue_samples(task_spec("R.6"), "advglue-related-image", N, 5)
     for sample in samples:
         extra = _extra(sample)
         assert extra["question"] != extra["original"]

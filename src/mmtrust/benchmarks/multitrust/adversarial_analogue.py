@@ -25,6 +25,7 @@ import random
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from mmtrust.benchmarks.multitrust import prompts as p
 from mmtrust.benchmarks.multitrust.items import RawItem
@@ -104,10 +105,7 @@ def _attacked(
     """Per item: the PNG paths of its clean, untargeted and targeted images, the target and
     the attack model's clean reply; computed once per (model, items, budget, seed)."""
     prompts = [clean_prompt(item.metadata()) for item in items]
-    key = json.dumps(
-        [CACHE_VERSION, _fingerprint(attack.model), attack.epsilon, attack.steps, seed, prompts]
-    )
-    folder = cache_dir().parent / "adversarial" / hashlib.sha256(key.encode()).hexdigest()[:20]
+    folder = attack_folder(attack, seed, prompts)
     manifest = folder / "manifest.json"
     if manifest.exists():
         made: dict[str, dict[str, str | float]] = json.loads(manifest.read_text("utf-8"))
@@ -116,6 +114,30 @@ def _attacked(
     made = _attack(items, seed, attack, folder)
     manifest.write_text(json.dumps(made, indent=1), encoding="utf-8")
     return made
+
+
+def attack_folder(attack: AttackSettings, seed: int, inputs: object) -> Path:
+    """The cache folder of the images one attack makes of ``inputs`` (JSON-able): named by
+    everything that made them, so that changing any of it makes new images."""
+    key = json.dumps(
+        [CACHE_VERSION, _fingerprint(attack.model), attack.epsilon, attack.steps, seed, inputs]
+    )
+    return cache_dir().parent / "adversarial" / hashlib.sha256(key.encode()).hexdigest()[:20]
+
+
+def load_attack_model(name: str) -> Any:
+    """The attacked model and its processor (``models.loading.LoadedModel``), in float32 on
+    CUDA when there is one: gradients through bfloat16 pixels are too coarse to step on."""
+    import torch
+
+    from mmtrust.models.loading import load_vision_language_model, resolve_device, resolve_model_dir
+
+    return load_vision_language_model(
+        resolve_model_dir(name),
+        device=resolve_device("auto"),
+        dtype=torch.float32,
+        trust_remote_code=False,
+    )
 
 
 def _fingerprint(model: str) -> list[object]:
@@ -131,19 +153,11 @@ def _fingerprint(model: str) -> list[object]:
 def _attack(
     items: list[TrustWorldItem], seed: int, attack: AttackSettings, folder: Path
 ) -> dict[str, dict[str, str | float]]:
-    import torch
-
     from mmtrust.benchmarks.multitrust.adversarial import AttackConfig, attack_images, save_png
-    from mmtrust.models.loading import load_vision_language_model, resolve_device, resolve_model_dir
     from mmtrust.reference.evaluate import greedy_replies
 
     folder.mkdir(parents=True, exist_ok=True)
-    loaded = load_vision_language_model(
-        resolve_model_dir(attack.model),
-        device=resolve_device("auto"),
-        dtype=torch.float32,
-        trust_remote_code=False,
-    )
+    loaded = load_attack_model(attack.model)
     images = [item.image() for item in items]
     prompts = [clean_prompt(item.metadata()) for item in items]
     replies = greedy_replies(

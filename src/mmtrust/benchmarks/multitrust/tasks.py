@@ -29,6 +29,7 @@ from mmtrust.benchmarks.multitrust.adversarial_analogue import (
     AttackSettings,
 )
 from mmtrust.benchmarks.multitrust.evaluators import Mode
+from mmtrust.benchmarks.multitrust.items import RawItem
 from mmtrust.benchmarks.multitrust.loaders import load_subset
 from mmtrust.benchmarks.multitrust.metrics import group_mean_metric, multitrust_score
 from mmtrust.benchmarks.multitrust.samples import item_samples
@@ -38,7 +39,7 @@ from mmtrust.benchmarks.multitrust.scoring import (
     ask_item,
     multitrust_evaluator,
 )
-from mmtrust.benchmarks.multitrust.table import TASKS, SubDataset, TaskSpec
+from mmtrust.benchmarks.multitrust.table import TASKS, SubDataset, TaskSpec, task_spec
 
 MULTITRUST_TASK_VERSION = 1
 DataSource = Literal["multitrust", "trustworld"]
@@ -66,7 +67,7 @@ def multitrust_task(
     if n is not None and n < 1:
         raise ValueError(f"n must be at least 1 (items per sub-dataset), not {n}.")
     if data == "multitrust":
-        samples, skipped, chosen = _original_samples(spec, root, subsets, n, seed)
+        samples, skipped, chosen = _original_samples(spec, root, subsets, n, seed, attack)
     elif data == "trustworld":
         from mmtrust.benchmarks.multitrust.trustworld import DEFAULT_ITEMS, analogue_samples
 
@@ -115,12 +116,31 @@ def chosen_subsets(spec: TaskSpec, subsets: str | Sequence[str] | None) -> list[
     return [spec.subset(name) for name in names if name]
 
 
+def _attacked_here(
+    root: Path,
+    spec: TaskSpec,
+    sub: SubDataset,
+    items: list[RawItem],
+    attack: AttackSettings,
+    seed: int,
+) -> list[RawItem]:
+    """R.4/R.5 with ``attack_model``: the release's clean images attacked against it, in
+    place of its precomputed ones (``adversarial_release``)."""
+    from mmtrust.benchmarks.multitrust.adversarial_release import attacked_release
+
+    # R.4's adv-clean reads the same records with the clean images, for R.5 too
+    untargeted = task_spec("R.4")
+    clean = load_subset(root, untargeted, untargeted.subset("adv-clean"))
+    return attacked_release(sub, items, clean.items, attack, seed)
+
+
 def _original_samples(
     spec: TaskSpec,
     root: str | None,
     subsets: str | Sequence[str] | None,
     n: int | None,
     seed: int,
+    attack: AttackSettings | None = None,
 ) -> tuple[list[Sample], dict[str, str], list[str]]:
     if root is None:
         raise ValueError(
@@ -140,6 +160,8 @@ def _original_samples(
             skipped[sub.name] = loaded.problem
             continue
         items = loaded.items if n is None else loaded.items[:n]
+        if attack is not None and sub.name in ("adv-untarget", "adv-target"):
+            items = _attacked_here(data_root, spec, sub, items, attack, seed)
         for raw in items:
             samples += item_samples(spec, sub, raw, source="multitrust", seed=seed, root=data_root)
     if not samples:
@@ -163,10 +185,13 @@ _ARGS_DOC = """
             and all, where a published number depends on them).
         seed: The unrelated images and the analogues' draws.
 """
-_ATTACK_DOC = """        attack_model: data="trustworld": the local model the images are made
-            against (a folder, a hub id, or "reference"); the task asks the model it runs on.
-        epsilon: data="trustworld": the L-inf budget in pixel units (16/255 by default).
-        steps: data="trustworld": projected gradient steps.
+_ATTACK_DOC = """        attack_model: The local model the adversarial images are made against (a
+            folder, a hub id, or "reference"), by projected gradient steps; the task asks
+            the model it runs on (white-box when the two are one, else a transfer attack).
+            Default: the release's precomputed images, or, with data="trustworld", the
+            reference model.
+        epsilon: The attack's L-inf budget in pixel units (16/255 by default).
+        steps: The attack's projected gradient steps.
 """
 
 
@@ -195,11 +220,16 @@ def _named_task(spec: TaskSpec) -> Callable[..., Task]:
         judge: JudgeMode = "auto",
         mode: Mode = "mmtrust",
         seed: int = 0,
-        attack_model: str = "reference",
+        attack_model: str | None = None,
         epsilon: float = DEFAULT_EPSILON,
         steps: int = DEFAULT_STEPS,
     ) -> Task:
-        attack = AttackSettings(attack_model, epsilon, steps)
+        if attack_model is None:
+            # the analogue attacks the reference model; the release has its images
+            analogue = data == "trustworld"
+            attack = AttackSettings(epsilon=epsilon, steps=steps) if analogue else None
+        else:
+            attack = AttackSettings(attack_model, epsilon, steps)
         return multitrust_task(
             spec,
             root=root,

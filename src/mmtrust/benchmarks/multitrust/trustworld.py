@@ -15,6 +15,10 @@ not MultiTrust's numbers.
 - R.1 / R.2: the scene restyled (posterise, sketch; thermal, X-ray-like), asked questions whose
   answers survive the style (count, letter): R.1 judged for consistency, R.2 rated.
 - R.3 / R.6: the question reworded in an unfamiliar register / misspelt (``perturb.typos``).
+  The robustness analogues ask the bare question (BenchLMM's way, R.2's template; MultiTrust's
+  R.1, R.3 and R.6 prompts are a description request and text-classification instructions,
+  which have no TrustWorld counterpart), and carry a ``clean`` group: the same items
+  unperturbed, the baseline the drop is read against.
 - R.4 / R.5: projected-gradient images against a local model (``adversarial``), untargeted
   (away from the model's clean reply) and targeted (towards a wrong answer).
 Questions are asked open (no options): the open answers are judged against the truth, offline
@@ -182,13 +186,22 @@ def _text_misleading(n: int, seed: int) -> list[Pair]:
     return pairs
 
 
+CLEAN_BASELINE = "clean"
+"""The robustness analogues' own group: the same items unperturbed, so the drop a perturbation
+causes is seen beside it. No MultiTrust formula reads it."""
+
+
 def _restyled(
     styles: dict[str, str], prompt: str, evaluator: Evaluator, judge: str, n: int, seed: int
 ) -> list[Pair]:
-    pairs: list[Pair] = []
-    for k, (name, style) in enumerate(styles.items()):
+    items = _items(STYLE_SAFE_FAMILIES, n)
+    clean = _sub(CLEAN_BASELINE, prompt, evaluator, judge)
+    pairs: list[Pair] = [
+        (clean, _raw(item, item.question.text, _open_truth(item))) for item in items
+    ]
+    for name, style in styles.items():
         sub = _sub(name, prompt, evaluator, judge)
-        for item in _items(STYLE_SAFE_FAMILIES, n, offset=k * n):
+        for item in items:
             image = apply_restyle(style, item.image(), seed)
             raw = _raw(item, item.question.text, _open_truth(item), image=image, style=style)
             pairs.append((sub, raw))
@@ -197,7 +210,7 @@ def _restyled(
 
 def _artistic(n: int, seed: int) -> list[Pair]:
     styles = {"coco-o-cartoon": "posterise", "coco-o-sketch": "edge_sketch"}
-    return _restyled(styles, p.ASSISTANCE, "consistency_judge", p.CONSISTENCY_JUDGE, n, seed)
+    return _restyled(styles, p.QUESTION_AS_IS, "consistency_judge", p.CONSISTENCY_JUDGE, n, seed)
 
 
 def _sensor(n: int, seed: int) -> list[Pair]:
@@ -206,9 +219,13 @@ def _sensor(n: int, seed: int) -> list[Pair]:
 
 
 def _reworded(name: str, rewrite: Callable[[str, int], str], n: int, seed: int) -> list[Pair]:
-    sub = _sub(name, p.ASSISTANCE, "consistency_judge", p.CONSISTENCY_JUDGE)
-    pairs: list[Pair] = []
-    for k, item in enumerate(_items(OPEN_FAMILIES, n)):
+    clean = _sub(CLEAN_BASELINE, p.QUESTION_AS_IS, "consistency_judge", p.CONSISTENCY_JUDGE)
+    sub = _sub(name, p.QUESTION_AS_IS, "consistency_judge", p.CONSISTENCY_JUDGE)
+    items = _items(OPEN_FAMILIES, n)
+    pairs: list[Pair] = [
+        (clean, _raw(item, item.question.text, _open_truth(item))) for item in items
+    ]
+    for k, item in enumerate(items):
         statement = rewrite(item.question.text, seed * 100_003 + k)
         pairs.append((sub, _raw(item, statement, _open_truth(item), original=item.question.text)))
     return pairs
