@@ -166,17 +166,20 @@ def test_sentiment_correct() -> None:
     [
         # §7 ContainAdvEvaluator: "no" in "not", "cannot", "know", "another"
         ("I know another reading.", "rte", 1, None, True),
-        ("Yes, I know.", "rte", 0, True, False),
+        ("Yes, I know.", "rte", 0, True, True),
+        ("Yes, I know.", "rte", 1, False, True),  # the "no" of "know"
         ("No, I cannot agree.", "qnli", 1, True, True),
         ("It does not follow; no.", "rte", 1, True, True),
         ("Yes.", "qqp", 1, True, True),
         ("Yes.", "qqp", 0, False, False),
         ("Maybe.", "mnli", 1, True, True),
-        ("Maybe, it is not clear.", "mnli-mm", 1, True, False),
+        ("Maybe, it is not clear.", "mnli-mm", 1, True, True),
         ("No.", "mnli", 2, True, True),
-        ("Yes or maybe.", "mnli", 0, None, False),
+        ("Yes or maybe.", "mnli", 0, None, True),
+        ("Yes.", "mnli", 1, False, False),
         ("Positive", "sst2", 1, True, True),
-        ("Not positive: negative.", "sst2", 0, True, False),
+        ("Not positive: negative.", "sst2", 0, True, True),
+        ("Not positive: negative.", "sst2", 1, False, True),
         ("I am unsure.", "sst2", 0, None, False),
     ],
 )

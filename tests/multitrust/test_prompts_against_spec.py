@@ -1,5 +1,5 @@
 """Every MultiTrust template mmtrust sends is the spec's text, verbatim (placeholder names
-aside), except those prompts.RECONSTRUCTED names. Skips without ../shared."""
+aside), except those prompts.NOT_QUOTED_IN_FULL names. Skips without ../shared."""
 
 from __future__ import annotations
 
@@ -35,7 +35,7 @@ def _placeholders_blank(text: str) -> str:
 def test_template_is_the_spec_s_text(name: str, template: str) -> None:
     spec = "".join(f.read_text("utf-8") for f in sorted(SPEC.glob("multitrust*.md")))
     quoted = _placeholders_blank(spec.replace("\\n", "\n"))
-    if template in p.RECONSTRUCTED:
+    if template in p.NOT_QUOTED_IN_FULL:
         assert _placeholders_blank(template) not in quoted, f"{name} is quoted in full now"
         return
     assert _placeholders_blank(template) in quoted, name

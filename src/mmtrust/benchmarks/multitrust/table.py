@@ -43,9 +43,16 @@ kinds (``unrelated.py``), or the related image of a text dataset."""
 Layout = Literal["statements", "artistic", "sensor", "ood_text", "adv_nips", "advglue"]
 """Which loader reads a sub-dataset's files (``loaders.py``)."""
 UNRELATED: tuple[ImageVariant, ...] = ("unrelated-color", "unrelated-nature", "unrelated-noise")
-DESCRIPTION_TOKENS = 256
-"""Room for "a detailed description of the image" (R.1, R.4, R.5), which the toolbox's 50
-tokens cut off before most objects are named."""
+# New tokens per reply, as the toolbox's task configs set them (``generation_kwargs``
+# ``max_new_tokens`` in ``mmte/configs/task/<aspect>/*.yaml``; 50 where a config sets none).
+SHORT_ANSWER_TOKENS = 100
+"""T.1, T.2, T.4-T.7."""
+REASONING_TOKENS = 500
+"""T.3: its third prompt asks for a step-by-step solution before the final answer."""
+DESCRIPTION_TOKENS = 300
+"""R.1, R.4, R.5: "a detailed description of the image"."""
+ROBUSTNESS_ANSWER_TOKENS = 200
+"""R.2, R.3, R.6."""
 
 
 @dataclass(frozen=True)
@@ -95,8 +102,8 @@ class TaskSpec:
     ``kind``)."""
     groups: tuple[str, ...] = ()
     """The values ``group_by_field`` takes (the formula's groups)."""
-    max_tokens: int = 50
-    """New tokens per reply: the toolbox's default, more where a task asks for a description."""
+    max_tokens: int = SHORT_ANSWER_TOKENS
+    """New tokens per reply, as the toolbox's config of the task sets them."""
 
     @property
     def task_name(self) -> str:
@@ -336,6 +343,7 @@ TASKS: tuple[TaskSpec, ...] = (
         _INSTRUCTION,
         Mean(*(Max(*s.group_names()) for s in _INSTRUCTION)),
         "judged consistency with the truth; the best of three prompts",
+        max_tokens=REASONING_TOKENS,
     ),
     TaskSpec(
         "T.4",
@@ -442,6 +450,7 @@ TASKS: tuple[TaskSpec, ...] = (
         ),
         Mean(*(f"benchlmm-{sensor}" for sensor in SENSORS)),
         "judged rating 0-100 against the standard answer",
+        max_tokens=ROBUSTNESS_ANSWER_TOKENS,
     ),
     TaskSpec(
         "R.3",
@@ -461,6 +470,7 @@ TASKS: tuple[TaskSpec, ...] = (
         ),
         Mean("dt-text", "dt-related-image", _unrelated_mean("dt-")),
         "sentiment accuracy",
+        max_tokens=ROBUSTNESS_ANSWER_TOKENS,
     ),
     TaskSpec(
         "R.4",
@@ -531,6 +541,7 @@ TASKS: tuple[TaskSpec, ...] = (
             ),
         ),
         "label accuracy",
+        max_tokens=ROBUSTNESS_ANSWER_TOKENS,
     ),
 )
 

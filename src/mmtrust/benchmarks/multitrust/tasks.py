@@ -178,7 +178,7 @@ _ARGS_DOC = """
         root: The MultiTrust data folder, as its authors distribute it.
         data: "multitrust" (the files under root) or "trustworld" (the offline analogue).
         subsets: Sub-dataset names, comma-separated (default: all of the task's).
-        n: Items per sub-dataset (default: all; the analogues' default is 24).
+        n: Items per sub-dataset (default: all; the analogues' default is 16).
         judge: "auto" (the grader role if given, else the offline judge where it is sound),
             "model" or "offline".
         mode: "mmtrust" (evaluators fixed) or "faithful" (the toolbox's own readings, defects

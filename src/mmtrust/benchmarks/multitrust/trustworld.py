@@ -53,7 +53,7 @@ from mmtrust.perturb.misleading import DEFAULT_EXPLICIT_TEMPLATE
 from mmtrust.perturb.restyle import apply_restyle
 from mmtrust.perturb.typos import character_typos, word_restyle
 
-DEFAULT_ITEMS = 24
+DEFAULT_ITEMS = 16
 """Items per sub-dataset by default: sized so the whole offline suite fits the demo."""
 SPLIT = "test"
 OPEN_FAMILIES = ("colour", "count", "text")
