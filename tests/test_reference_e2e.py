@@ -1,5 +1,6 @@
 """End to end on the shipped reference model: the default suite (MUB, calibration, IDK, MM-R3,
-oversensitivity) through Inspect, the local provider and the report, on a slice of TrustWorld.
+oversensitivity, MultiTrust's TrustWorld analogues) through Inspect, the local provider and
+the report, on a slice of TrustWorld.
 
 The bounds are looser than the model card's full-split numbers because 90 items carry
 sampling error (a 95% interval of about +/-0.09 around 0.75); they still fail for a model that
@@ -28,6 +29,13 @@ N_ITEMS = 90
 @pytest.fixture(scope="module")
 def run_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("reference")
+    # MultiTrust's generated images (unrelated, adversarial) go to this run's own cache
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("MMTRUST_CACHE_DIR", str(root / "cache"))
+        return _run_default_suite(root)
+
+
+def _run_default_suite(root: Path) -> Path:
     logs = run(["default"], RunOptions(log_dir=str(root / "logs"), limit=N_ITEMS, display="none"))
     assert [log.status for log in logs] == ["success"] * len(logs), [log.error for log in logs]
     report(root / "logs", root / "out")
@@ -84,6 +92,28 @@ def test_inspect_shows_the_numbers_of_results_json(
                 compared.add((task, metric))
     # every pair of the table was seen, for each of the three consistency tasks
     assert len(compared) == len(INSPECT_TO_RESULTS) + 2 * 2
+
+
+def test_inspect_shows_multitrust_scores_of_results_json(
+    run_root: Path, results: dict[str, dict[str, Any]]
+) -> None:
+    compared = 0
+    for info in list_eval_logs(str(run_root / "logs")):
+        log = read_eval_log(info.name, header_only=True)
+        for score in log.results.scores if log.results else []:
+            if score.name != "multitrust_evaluator":
+                continue
+            run = results[log.eval.task.removeprefix("mmtrust/")]
+            expected = run["metrics"]["score"]
+            value = score.metrics["multitrust_score"].value
+            assert value == pytest.approx(expected, abs=1e-3), log.eval.task
+            for group, metrics in run["metrics"]["groups"].items():
+                assert score.metrics[group].value == pytest.approx(metrics["mean"], abs=1e-6)
+            compared += 1
+    assert compared == 10  # the ten tasks with a TrustWorld analogue
+    aspects = results["multitrust_sub_aspects"]["metrics"]["sub_aspects"]
+    assert set(aspects) == {"T.I", "T.M", "R.O", "R.A"}
+    assert all(a["status"] == "partial" for a in aspects.values())  # T.2, T.3, T.6 have none
 
 
 def test_inspect_shows_mubs_difficulty_strata_of_results_json(
