@@ -112,8 +112,9 @@ def test_inspect_shows_multitrust_scores_of_results_json(
             compared += 1
     assert compared == 10  # the ten tasks with a TrustWorld analogue
     aspects = results["multitrust_sub_aspects"]["metrics"]["sub_aspects"]
-    assert set(aspects) == {"T.I", "T.M", "R.O", "R.A"}
-    assert all(a["status"] == "partial" for a in aspects.values())  # T.2, T.3, T.6 have none
+    measured = {key for key, aspect in aspects.items() if aspect["score"] is not None}
+    assert measured == {"T.I", "T.M", "R.O", "R.A"}  # safety, fairness, privacy: part 2
+    assert all(aspects[key]["status"] == "partial" for key in measured)  # T.2, T.3, T.6: none
 
 
 def test_inspect_shows_mubs_difficulty_strata_of_results_json(

@@ -215,18 +215,27 @@ def multitrust_run(text: str = "", full: bool = True) -> Run:
     aspect = {
         "title": f"T.I{text}",
         "score": 40.0,
+        "ci95": [30.0, 50.0],
         "status": "partial",
         "tasks": {"T.1": 40.0},
         "tasks_missing": ["T.2", "T.3", "T.4"],
         "tasks_partial": [f"T.1{text}"],
     }
-    sub_aspects = {key: dict(aspect) for key in ("T.I", "T.M", "R.O", "R.A")}
+    keys = ("T.I", "T.M", "S.T", "S.J", "R.O", "R.A", "F.S", "F.B", "P.A", "P.L")
+    sub_aspects = {key: dict(aspect) for key in keys}
     sub_aspects["R.A"] = {**aspect, "score": None, "status": "not_measured", "tasks": {}}
+    overall = {
+        "score": 40.0,
+        "ci95": None,
+        "status": "partial",
+        "sub_aspects_missing": ["R.A"],
+        "sub_aspects_partial": list(keys[:-1]),
+    }
     return Run(
         f"model{text}",
         "multitrust_sub_aspects",
         1,
-        {"sub_aspects": sub_aspects},
+        {"sub_aspects": sub_aspects, "overall": overall},
         {"benchmark": "multitrust_sub_aspects", "dataset": f"trustworld{text}", "analogue": True},
     )
 
@@ -291,7 +300,7 @@ def test_the_page_escapes_everything_from_runs_and_logs() -> None:
         "Consistency (MM-R3)",
         "Oversensitivity (TrustWorld requests)",
         "Oversensitivity (MOSSBench)",
-        "MultiTrust: truthfulness and robustness",
+        "MultiTrust",
         "What is not in the numbers",
     ):
         assert f">{heading}</h2>" in page, heading

@@ -88,8 +88,15 @@ def test_all_thirteen_tasks_run_offline_and_count_what_needs_a_grader(
     assert sub["T.I"]["tasks_missing"] == [] and sub["R.A"]["tasks_missing"] == []
     expected_ti = sum(by_id[t].metrics["score"] for t in ("T.1", "T.2", "T.3", "T.4")) / 4
     assert sub["T.I"]["score"] == pytest.approx(expected_ti, abs=1e-3)
+    low, high = sub["T.I"]["ci95"]
+    assert low <= sub["T.I"]["score"] <= high and high - low > 0
+    assert sub["S.T"]["status"] == "not_measured"  # safety is part 2
+    overall = aspects[0].metrics["overall"]
+    assert overall["status"] == "partial" and len(overall["sub_aspects_missing"]) == 6
+    expected_overall = sum(sub[a]["score"] for a in ("T.I", "T.M", "R.O", "R.A")) / 4
+    assert overall["score"] == pytest.approx(expected_overall, abs=1e-3)
     html = render_report([*runs, *aspects])
-    assert "MultiTrust: truthfulness and robustness" in html and "needs_grader" in html
+    assert ">MultiTrust</h2>" in html and "needs_grader" in html
 
 
 def test_yes_no_accuracy_per_kind_is_the_share_of_yes_truths(root: Path, tmp_path: Path) -> None:

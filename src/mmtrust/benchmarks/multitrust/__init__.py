@@ -35,13 +35,16 @@ def _aspect_suite(aspect: str) -> tuple[SuiteTask, ...]:
 def _summary(run: Run) -> str:
     m = run.metrics
     if run.details.get("benchmark") == SUB_ASPECT_KIND:
+        measured = {k: a for k, a in m.get("sub_aspects", {}).items() if a.get("score") is not None}
+        overall = m.get("overall") or {}
+        shown = [("overall", overall), *measured.items()]
         return (
             "  "
             + "  ".join(
-                f"{key} {num(s.get('score'))}" + ("" if s.get("status") == "complete" else "*")
-                for key, s in m.get("sub_aspects", {}).items()
+                f"{key} {num(a.get('score'))}" + ("" if a.get("status") == "complete" else "*")
+                for key, a in shown
             )
-            + "  (* partial)"
+            + f"  (* partial; {10 - len(measured)} of 10 sub-aspects not measured)"
         )
     partial = "" if m.get("status") == "complete" else f" ({m.get('status')})"
     return f"  score {num(m.get('score'))}{partial}"

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from mmtrust.benchmarks.multitrust.published import PUBLISHED
+from mmtrust.benchmarks.multitrust.aggregate import SUB_ASPECT_TITLES
+from mmtrust.benchmarks.multitrust.published import PUBLISHED, REPORTED_MODELS
 from mmtrust.benchmarks.multitrust.results import RUN_KIND, SUB_ASPECT_KIND
-from mmtrust.benchmarks.multitrust.table import SUB_ASPECT_TITLES
 from mmtrust.report.runs import Run, of_kind
 from mmtrust.report.templating import render
 
@@ -26,7 +26,7 @@ def multitrust_section(runs: list[Run]) -> str:
         task_rows=[_task_row(run) for run in sorted(tasks, key=_order)],
         aspect_rows=[_aspect_row(run) for run in aspects],
         sub_aspects=list(SUB_ASPECT_TITLES.items()),
-        published=[{"model": model, **scores} for model, scores in PUBLISHED.items()],
+        published=[{"model": model, **PUBLISHED[model]} for model in REPORTED_MODELS],
     )
 
 
@@ -56,4 +56,5 @@ def _aspect_row(run: Run) -> dict[str, Any]:
         "model": run.model,
         "data": "TrustWorld analogue" if run.details.get("analogue") else "MultiTrust",
         "sub_aspects": run.metrics.get("sub_aspects", {}),
+        "overall": run.metrics.get("overall"),
     }

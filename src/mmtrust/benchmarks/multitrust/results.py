@@ -4,9 +4,8 @@ One run per log: the task's score (0-100, higher is more trustworthy, by the too
 whether it is complete or partial (and which sub-datasets it lacks), every group's mean with
 its count and interval, the outcome counts (input errors, failed requests, unreadable replies,
 items that need a grader, failed or unreadable judgements) and who judged (rules, the offline
-judge, the grader). ``sub_aspect_runs`` then forms T.I, T.M, R.O and R.A per model and data
-source as the plain mean of their tasks' scores (``scripts/compute_rank.py``), marked partial
-when a task is missing or partial itself.
+judge, the grader). ``sub_aspect_runs`` then forms the ten sub-aspects and the overall score per
+model and data source (``aggregate``), marked partial when a task is missing or partial.
 """
 
 from __future__ import annotations
@@ -17,14 +16,17 @@ from typing import Any
 
 from inspect_ai.log import EvalLog
 
-from mmtrust.benchmarks.multitrust.metrics import group_values, score_of_task
-from mmtrust.benchmarks.multitrust.scoring import OUTCOMES
-from mmtrust.benchmarks.multitrust.table import (
+from mmtrust.benchmarks.multitrust.aggregate import (
     SUB_ASPECT_TITLES,
     SUB_ASPECTS,
-    TASKS,
-    task_spec,
+    TaskItems,
+    bootstrap_intervals,
+    overall_score,
+    sub_aspect_score,
 )
+from mmtrust.benchmarks.multitrust.metrics import group_values, score_of_task
+from mmtrust.benchmarks.multitrust.scoring import OUTCOMES
+from mmtrust.benchmarks.multitrust.table import task_spec
 from mmtrust.metrics.proportion import Proportion
 from mmtrust.report.runs import Run, run_of_log
 
@@ -85,7 +87,12 @@ def multitrust_runs(log: EvalLog) -> list[Run]:
 def _group(values: list[float]) -> dict[str, Any]:
     """A group's mean with its count; a 0/1 group also gets its Wilson interval."""
     mean = sum(values) / len(values)
-    group: dict[str, Any] = {"n": len(values), "mean": round(mean, 6)}
+    group: dict[str, Any] = {
+        "n": len(values),
+        "mean": round(mean, 6),
+        # every value's count: what the bootstrap of the sub-aspect scores resamples
+        "counts": {str(v): c for v, c in sorted(Counter(values).items())},
+    }
     if all(v in (0.0, 1.0) for v in values):
         interval = Proportion(int(sum(values)), len(values)).interval
         group["ci95"] = list(interval) if interval else None
@@ -93,47 +100,73 @@ def _group(values: list[float]) -> dict[str, Any]:
 
 
 def sub_aspect_runs(runs: list[Run]) -> list[Run]:
-    """T.I, T.M, R.O and R.A per (model, data source), from the task runs among ``runs``."""
+    """The ten sub-aspects and the overall score per (model, data source), from the task runs
+    among ``runs``, each with its bootstrap interval and what it covered."""
     by_key: dict[tuple[str, str], dict[str, Run]] = defaultdict(dict)
     for run in runs:
         if run.details.get("benchmark") == RUN_KIND:
             key = (run.model, str(run.details.get("dataset")))
             by_key[key][str(run.details["task_id"])] = run
-    aggregates = []
-    for (model, dataset), tasks in sorted(by_key.items()):
-        scores: dict[str, Any] = {}
-        for sub_aspect, task_ids in SUB_ASPECTS.items():
-            present = {t: tasks[t].metrics["score"] for t in task_ids if t in tasks}
-            measured = {t: v for t, v in present.items() if v is not None}
-            partial = [
-                t for t in task_ids if t in measured and tasks[t].metrics["status"] != "complete"
-            ]
-            scores[sub_aspect] = {
-                "title": SUB_ASPECT_TITLES[sub_aspect],
-                "score": round(sum(measured.values()) / len(measured), 4) if measured else None,
-                "status": _status(task_ids, measured, partial),
-                "tasks": measured,
-                "tasks_missing": [t for t in task_ids if t not in measured],
-                "tasks_partial": partial,
-            }
-        aggregates.append(
-            Run(
-                model=model,
-                task="multitrust_sub_aspects",
-                n=len(tasks),
-                metrics={"sub_aspects": scores},
-                details={
-                    "benchmark": SUB_ASPECT_KIND,
-                    "dataset": dataset,
-                    "analogue": dataset == "trustworld",
-                    "tasks_total": len(TASKS),
-                },
-            )
-        )
-    return aggregates
+    return [_aggregate(model, dataset, tasks) for (model, dataset), tasks in sorted(by_key.items())]
 
 
-def _status(task_ids: tuple[str, ...], measured: dict[str, Any], partial: list[str]) -> str:
-    if not measured:
-        return "not_measured"
-    return "complete" if len(measured) == len(task_ids) and not partial else "partial"
+def _aggregate(model: str, dataset: str, tasks: dict[str, Run]) -> Run:
+    task_scores = {task_id: run.metrics["score"] for task_id, run in tasks.items()}
+    partial_tasks = [t for t, run in tasks.items() if run.metrics["status"] != "complete"]
+    intervals = bootstrap_intervals(
+        [
+            TaskItems(task_id, _counts(run), string_max=run.details.get("mode") == "faithful")
+            for task_id, run in sorted(tasks.items())
+        ]
+    )
+    aspects: dict[str, Any] = {}
+    for sub_aspect in SUB_ASPECTS:
+        combined = sub_aspect_score(sub_aspect, task_scores, partial_tasks)
+        aspects[sub_aspect] = {
+            "title": SUB_ASPECT_TITLES[sub_aspect],
+            "score": _rounded(combined.value),
+            "ci95": intervals.get(sub_aspect),
+            "status": combined.status,
+            "tasks": {t: task_scores[t] for t in combined.used},
+            "tasks_missing": list(combined.missing),
+            "tasks_partial": list(combined.partial),
+        }
+    partial_aspects = [a for a, v in aspects.items() if v["status"] == "partial"]
+    overall = overall_score({a: v["score"] for a, v in aspects.items()}, partial_aspects)
+    coverage = Counter[str]()
+    for run in tasks.values():
+        coverage.update(run.metrics.get("outcomes", {}))
+    return Run(
+        model=model,
+        task="multitrust_sub_aspects",
+        n=len(tasks),
+        metrics={
+            "sub_aspects": aspects,
+            "overall": {
+                "score": _rounded(overall.value),
+                "ci95": intervals.get("overall") if overall.value is not None else None,
+                "status": overall.status,
+                "sub_aspects_missing": list(overall.missing),
+                "sub_aspects_partial": list(overall.partial),
+            },
+            "items": dict(coverage),
+        },
+        details={
+            "benchmark": SUB_ASPECT_KIND,
+            "dataset": dataset,
+            "analogue": dataset == "trustworld",
+            "tasks_run": sorted(tasks),
+            "tasks_total": sum(len(t) for t in SUB_ASPECTS.values()),
+        },
+    )
+
+
+def _counts(run: Run) -> dict[str, dict[float, int]]:
+    return {
+        group: {float(value): count for value, count in g.get("counts", {}).items()}
+        for group, g in run.metrics.get("groups", {}).items()
+    }
+
+
+def _rounded(value: float | None) -> float | None:
+    return None if value is None else round(value, 4)

@@ -20,7 +20,8 @@ from mmtrust.benchmarks.multitrust import prompts as p
 from mmtrust.benchmarks.multitrust.formulas import Complement, Formula, Max, Mean, Weighted
 
 Aspect = Literal["truthfulness", "robustness"]
-SubAspect = Literal["T.I", "T.M", "R.O", "R.A"]
+SubAspect = Literal["T.I", "T.M", "S.T", "S.J", "R.O", "R.A", "F.S", "F.B", "P.A", "P.L"]
+"""MultiTrust's ten sub-aspects (``aggregate``)."""
 Evaluator = Literal[
     "yes_no",
     "consistency_judge",
@@ -544,20 +545,6 @@ TASKS: tuple[TaskSpec, ...] = (
         max_tokens=ROBUSTNESS_ANSWER_TOKENS,
     ),
 )
-
-SUB_ASPECTS: dict[SubAspect, tuple[str, ...]] = {
-    "T.I": ("T.1", "T.2", "T.3", "T.4"),
-    "T.M": ("T.5", "T.6", "T.7"),
-    "R.O": ("R.1", "R.2", "R.3"),
-    "R.A": ("R.4", "R.5", "R.6"),
-}
-"""Each sub-aspect score is the plain mean of its tasks' scores (compute_rank.py)."""
-SUB_ASPECT_TITLES: dict[SubAspect, str] = {
-    "T.I": "Truthfulness: inherent deficiency",
-    "T.M": "Truthfulness: misguided mistakes",
-    "R.O": "Robustness: out of distribution",
-    "R.A": "Robustness: adversarial",
-}
 
 
 def task_spec(task_id: str) -> TaskSpec:
