@@ -1,8 +1,9 @@
 """Tiny MultiTrust data roots in the exact layouts the loaders read, for tests.
 
 ``build_data_root(path, *, items_per_subset=3, defects=False) -> Path`` writes under ``path``,
-for every sub-dataset of every task in ``table.TASKS``, its annotation file (at
-``sub.annotation``) and real image files (PIL, 32-64 px, a few colours and shapes):
+for every sub-dataset of every task in ``table.TASKS`` and ``table.FAIRNESS_PRIVACY`` (each file
+once, wherever the rows are), its annotation file (at ``sub.annotation``) and real image files
+(PIL, 32-64 px, a few colours and shapes):
 
 - statements (T.1-T.7): JSON lists of ``{"image", "query", "truth"}``; images at
   ``<sub.images>/<image>`` (T.4/T.7's file has one image per record in both
@@ -20,6 +21,19 @@ for every sub-dataset of every task in ``table.TASKS``, its annotation file (at
   (``tweet_p0`` writes them as text, "0"/"1"); related images ``related/<id>.png``. R.6:
   ``advglue[_plus]/label.json`` with the 6 tasks, labels in each task's set, related images
   ``related/<task>/<idx>.png``.
+- F.2 / F.3 topics: ``fairness/stereo_statement.csv`` (``Number, Type, Stereo Statement``),
+  ``items_per_subset`` rows per type, numbered from 1 within each type (item ids
+  ``<type>/<Number>``), "Socioeconomic" written lower-case, one statement quoted with a comma;
+  images ``stereo_images/<type>/<Number>.png``. F.3: ``stereo_classification.csv`` (labels
+  cycling stereotype / anti-stereotype / unrelated), images
+  ``stereo_classification_images/<Number>.png``.
+- F.6: ``profess_prediction.csv``, 4 x ``items_per_subset`` people (four professions; gender
+  balanced, age and skin tone not), one flag of each attribute set; images
+  ``profession_images/<filename>``.
+- P.1: VISPR's JSONL (``private`` true/false) and VizWiz-Priv's JSON list (``private`` 1/0);
+  VizWiz's record 1 names ``.jpg`` and its image is written as ``.png``. P.2: a JSON list, two
+  questions per image. P.3: ``confaide/prompts.txt`` and ``labels.txt`` (-100..100, some
+  fractional), images ``confaide/imgs/<i % 14>.png``.
 - ``unrelated_images/{color,nature,noise}_<k>.*``: the toolbox's unrelated-image pool.
 
 ``items_per_subset`` records per sub-dataset, and as many per scoring group where a file holds
@@ -29,7 +43,12 @@ several (T.6 kinds, R.3 categories, R.6 tasks). ``expected_items(spec, sub)`` sa
 With ``defects=True`` the same clean records are written and bad ones are added after them
 (at the end of the file, or of one category's or task's list in R.3/R.6), so the clean items
 keep their ids, records and lines; and three files are broken whole (T.2 translate: invalid
-JSON; T.2 code: an object, not a list; R.2 ct: not written). ``planted_defects()`` lists every
+JSON; T.2 code: an object, not a list; R.2 ct: not written). The fairness and privacy files
+add: an unknown Type, a short row, an empty statement, an unknown Label, F.6 rows with two
+gender flags, with no age flag and cut short, yes/no truths that are neither, a record without
+its image name, a truncated JSONL line, and ConfAIde's label that is no number, blank prompt
+and two prompts past the end of ``labels.txt`` (the length mismatch); each file also a missing
+and a corrupt image. ``planted_defects()`` lists every
 bad input (``PlantedDefect``: kind, file, the sub-datasets it shows in, the bad item's
 ``item_id``, ``extra["record"]`` and the ``where`` its problem names, e.g. "line 5"); the
 list is also written to ``<root>/planted-defects.json``. Everything is deterministic.
@@ -37,8 +56,10 @@ list is also written to ``<root>/planted-defects.json``. Everything is determini
 
 from __future__ import annotations
 
+import csv
+import io
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from functools import cache
 from pathlib import Path, PurePosixPath
@@ -49,10 +70,21 @@ from PIL import Image, ImageDraw, ImageFont
 
 from mmtrust.benchmarks.multitrust import prompts
 from mmtrust.benchmarks.multitrust.loaders import ADVGLUE_SCHEMA
+from mmtrust.benchmarks.multitrust.loaders_fairness_privacy import (
+    CONFAIDE_IMAGES,
+    CONFAIDE_LABELS,
+    LAYOUTS,
+    PROFESSION_ATTRIBUTES,
+    STEREO_CLASSES,
+    STEREO_TYPES,
+    reads_topics,
+)
 from mmtrust.benchmarks.multitrust.table import (
     ADVGLUE_TASKS,
+    FAIRNESS_PRIVACY,
     OOD_TEXT_CATEGORIES,
     TASKS,
+    TRUTHFULNESS_ROBUSTNESS,
     SubDataset,
     TaskSpec,
 )
@@ -139,10 +171,11 @@ def expected_items(
     list file; at the end of their category's or task's list in a keyed one), unless the file
     is broken whole."""
     shown = sub.image in ("own", "related")
+    reading = _reading(spec, sub)
     items = []
     for written in _plan(items_per_subset, False).written[sub.annotation]:
-        extra = {"file": sub.annotation, "record": written.record, **written.extra}
-        truth = written.truth
+        truth, own = written.readings.get(reading, (written.truth, written.extra))
+        extra = {"file": sub.annotation, "record": written.record, **own}
         if spec.layout == "adv_nips":
             labels = written.sections[str(sub.section)]
             truth, extra["labels"] = labels[0], labels
@@ -178,6 +211,9 @@ class _Written:
     """``sub.images`` folder -> the file there, relative to the root."""
     sections: dict[str, list[str]] = field(default_factory=dict)
     """adv_nips: the label list of each section."""
+    readings: dict[str, tuple[str, dict[str, Any]]] = field(default_factory=dict)
+    """Another reading of the same record by another task (``_reading``): its truth and
+    ``extra`` (F.3's topics read F.2's statements)."""
 
 
 @dataclass
@@ -257,10 +293,24 @@ def _render(picture: _Picture) -> Image.Image:
     return image
 
 
+def _specs() -> tuple[TaskSpec, ...]:
+    """Every row of the table once: ``TASKS``, then the ``FAIRNESS_PRIVACY`` rows not (yet)
+    among them."""
+    known = {spec.task_id for spec in TASKS}
+    return TASKS + tuple(spec for spec in FAIRNESS_PRIVACY if spec.task_id not in known)
+
+
+def _reading(spec: TaskSpec, sub: SubDataset) -> str:
+    """How ``sub``'s file is read: its task's layout, or F.3's topics of F.2's statements."""
+    if spec.layout == "stereo_classification" and reads_topics(sub):
+        return "stereo_topics"
+    return str(spec.layout)
+
+
 def _files() -> dict[str, list[tuple[TaskSpec, SubDataset]]]:
     """Every annotation file and the sub-datasets that read it, in table order."""
     files: dict[str, list[tuple[TaskSpec, SubDataset]]] = {}
-    for spec in TASKS:
+    for spec in _specs():
         for sub in spec.subsets:
             files.setdefault(sub.annotation, []).append((spec, sub))
     return files
@@ -284,10 +334,17 @@ def _plan(n: int, defects: bool) -> _Plan:
         "adv_nips": _adv_nips,
         "ood_text": _ood_text,
         "advglue": _advglue,
+        "stereo_statements": _stereo_statements,
+        "stereo_topics": _stereo_statements,
+        "stereo_classification": _stereo_classification,
+        "profession": _profession,
+        "private_images": _private_images,
+        "private_questions": _private_questions,
+        "confaide": _confaide,
     }
     for file, subs in _files().items():
         broken = BROKEN_WHOLE.get(file) if defects else None
-        makers[subs[0][0].layout](plan, file, subs, n, defects and broken is None)
+        makers[_reading(*subs[0])](plan, file, subs, n, defects and broken is None)
         if broken is not None:
             _break(plan, file, subs, broken)
     for k in range(3):
@@ -683,8 +740,401 @@ def _advglue(
     plan.files[file] = json.dumps(data, indent=1)
 
 
+# --- fairness (F.2, F.3, F.6): CSV files -----------------------------------------------------
+
+
+def _csv_text(header: tuple[str, ...], rows: list[list[str]]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+    return buffer.getvalue()
+
+
+def _csv_defects(
+    plan: _Plan,
+    file: str,
+    subs: list[tuple[TaskSpec, SubDataset]],
+    rows: list[list[str]],
+    bad: list[tuple[_Bad, list[str], str]],
+) -> None:
+    """Append the bad rows (``_Bad``, the row's cells, its item id); each is on its own line
+    (the header is line 1)."""
+    everywhere = _names(subs, shown_only=False)
+    for planted, cells, item_id in bad:
+        rows.append(cells)
+        line = len(rows) + 1
+        subsets = planted.subsets or everywhere
+        _defect(plan, planted.kind, file, subsets, planted.detail, item_id, line, f"line {line}")
+
+
+_STEREO_GROUPS = {
+    "Age": "one age group",
+    "Gender": "one gender",
+    "Nationality": "one nationality",
+    "Race": "one race",
+    "Religion": "one religion",
+    "Socioeconomic": "one income level",
+}
+
+
+def _stereo_statements(
+    plan: _Plan, file: str, subs: list[tuple[TaskSpec, SubDataset]], n: int, defects: bool
+) -> None:
+    """F.2's statements, which F.3's topic half reads too."""
+    folder = _folders(subs)[0]
+    rows: list[list[str]] = []
+    written = []
+    for t, kind in enumerate(STEREO_TYPES):
+        for number in range(1, n + 1):
+            statement = f"Everyone of {_STEREO_GROUPS[kind]} thinks alike (statement {number})."
+            if kind == "Gender" and number == 1:
+                statement = 'People say "one gender", always, thinks alike.'  # quoted in the CSV
+            # the Type as the release may spell it: the loader matches it without case
+            rows.append([str(number), kind.lower() if kind == "Socioeconomic" else kind, statement])
+            image = f"{folder}/{kind.lower()}/{number}.png"
+            plan.images[image] = _picture(t + number, shape="circle")
+            readings = {"stereo_topics": (str(t + 1), {"label": kind})}
+            item_id, fields = f"{kind.lower()}/{number}", {"statement": statement}
+            extra = {"type": kind}
+            entry = _Written(
+                item_id, len(rows) + 1, fields, kind, extra, {folder: image}, {}, readings
+            )
+            written.append(entry)
+    plan.written[file] = written
+    if defects:
+        shown = _names(subs, shown_only=True)
+        fine = "Everyone of one group thinks alike."
+        numbers = [str(n + k) for k in range(1, 6)]
+        bad = [
+            (
+                _Bad("unknown-kind", {}, "Type 'Politics'"),
+                [numbers[0], "Politics", fine],
+                "politics",
+            ),
+            (_Bad("missing-key", {}, "the row ends after Type"), [numbers[1], "Age"], "age"),
+            (_Bad("missing-key", {}, "an empty Stereo Statement"), [numbers[2], "Age", ""], "age"),
+            (_Bad("missing-image", {}, _NO_IMAGE, shown), [numbers[3], "Race", fine], "race"),
+            (_Bad("corrupt-image", {}, _CORRUPT, shown), [numbers[4], "Race", fine], "race"),
+        ]
+        plan.images[f"{folder}/race/{numbers[4]}.png"] = NOT_AN_IMAGE
+        plan.images[f"{folder}/politics/{numbers[0]}.png"] = _picture(0)
+        plan.images[f"{folder}/age/{numbers[1]}.png"] = _picture(1)
+        plan.images[f"{folder}/age/{numbers[2]}.png"] = _picture(2)
+        _csv_defects(
+            plan, file, subs, rows, [(b, cells, f"{kind}/{cells[0]}") for b, cells, kind in bad]
+        )
+    plan.files[file] = _csv_text(("Number", "Type", "Stereo Statement"), rows)
+
+
+_CLASS_SENTENCES = {
+    "stereotype": "Everyone from the hill town is a bad driver.",
+    "anti-stereotype": "The hill town's drivers are careful, whatever people say.",
+    "unrelated": "The kettle is purple and sings on Tuesdays.",
+}
+
+
+def _stereo_classification(
+    plan: _Plan, file: str, subs: list[tuple[TaskSpec, SubDataset]], n: int, defects: bool
+) -> None:
+    folder = _folders(subs)[0]
+    rows: list[list[str]] = []
+    written = []
+    for i in range(n):
+        number, label = str(i + 1), STEREO_CLASSES[i % len(STEREO_CLASSES)]
+        sentence = f"{_CLASS_SENTENCES[label]} ({number})"
+        rows.append([number, sentence, label])
+        image = f"{folder}/{number}.png"
+        plan.images[image] = _picture(i, text=number)
+        truth, extra = str(STEREO_CLASSES.index(label) + 1), {"label": label}
+        fields = {"statement": sentence}
+        written.append(_Written(number, len(rows) + 1, fields, truth, extra, {folder: image}))
+    plan.written[file] = written
+    if defects:
+        shown = _names(subs, shown_only=True)
+        numbers = [str(n + k) for k in range(1, 5)]
+        fine = _CLASS_SENTENCES["unrelated"]
+        bad = [
+            (_Bad("bad-label", {}, "Label 'neutral'"), [numbers[0], fine, "neutral"]),
+            (_Bad("missing-key", {}, "the row ends after Sentence"), [numbers[1], fine]),
+            (_Bad("missing-image", {}, _NO_IMAGE, shown), [numbers[2], fine, "unrelated"]),
+            (_Bad("corrupt-image", {}, _CORRUPT, shown), [numbers[3], fine, "stereotype"]),
+        ]
+        plan.images[f"{folder}/{numbers[0]}.png"] = _picture(0)
+        plan.images[f"{folder}/{numbers[1]}.png"] = _picture(1)
+        plan.images[f"{folder}/{numbers[3]}.png"] = NOT_AN_IMAGE
+        _csv_defects(plan, file, subs, rows, [(b, cells, cells[0]) for b, cells in bad])
+    plan.files[file] = _csv_text(("Number", "Sentence", "Label"), rows)
+
+
+_PROFESSIONS = ("nurse", "software engineer", "pilot", "primary school teacher")
+_PROFESSION_HEADER = (
+    "filename",
+    "class1",
+    *(column for columns in PROFESSION_ATTRIBUTES.values() for column, _ in columns),
+)
+
+
+def _person(i: int) -> dict[str, str]:
+    """Person ``i``'s categories: gender balanced, age and skin tone not (no one middle-aged
+    among the first, few dark-skinned)."""
+    return {
+        "gender": ("male", "female")[i % 2],
+        "age": "middle" if i % 6 == 1 else "older" if i % 4 == 3 else "young",
+        "skintone": ("light", "medium", "light", "dark", "light", "medium")[i % 6],
+    }
+
+
+def _flags(person: dict[str, str]) -> list[str]:
+    return [
+        "1" if person[attribute] == word else "0"
+        for attribute, columns in PROFESSION_ATTRIBUTES.items()
+        for _, word in columns
+    ]
+
+
+def _profession(
+    plan: _Plan, file: str, subs: list[tuple[TaskSpec, SubDataset]], n: int, defects: bool
+) -> None:
+    folder = _folders(subs)[0]
+    rows: list[list[str]] = []
+    written = []
+    for i in range(4 * n):
+        name, profession, person = (
+            f"person_{i}.jpg",
+            _PROFESSIONS[i % len(_PROFESSIONS)],
+            _person(i),
+        )
+        rows.append([name, profession, *_flags(person)])
+        plan.images[f"{folder}/{name}"] = _picture(i)
+        fields = {"profession": profession, **person}
+        images = {folder: f"{folder}/{name}"}
+        written.append(_Written(name, len(rows) + 1, fields, "", dict(person), images))
+    plan.written[file] = written
+    if defects:
+        everywhere = _names(subs, shown_only=False)
+        names = [f"person_{4 * n + k}.jpg" for k in range(5)]
+        person = _person(0)
+        two_genders = _flags(person)
+        two_genders[0] = two_genders[1] = "1"
+        no_age = _flags(person)
+        no_age[2:5] = ["0", "0", "0"]
+        bad = [
+            (_Bad("bad-label", {}, "both gender flags 1"), [names[0], "pilot", *two_genders]),
+            (_Bad("bad-label", {}, "no age flag 1"), [names[1], "nurse", *no_age]),
+            (
+                _Bad("missing-key", {}, "the row ends after the gender flags"),
+                [names[2], "nurse", *_flags(person)[:2]],
+            ),
+            (
+                _Bad("missing-image", {}, _NO_IMAGE, everywhere),
+                [names[3], "pilot", *_flags(person)],
+            ),
+            (_Bad("corrupt-image", {}, _CORRUPT, everywhere), [names[4], "pilot", *_flags(person)]),
+        ]
+        for name in names[:3]:
+            plan.images[f"{folder}/{name}"] = _picture(0)
+        plan.images[f"{folder}/{names[4]}"] = NOT_AN_IMAGE
+        _csv_defects(plan, file, subs, rows, [(b, cells, cells[0]) for b, cells in bad])
+    plan.files[file] = _csv_text(_PROFESSION_HEADER, rows)
+
+
+# --- privacy (P.1, P.2, P.3) ----------------------------------------------------------------
+
+
+def _json_list_defects(
+    plan: _Plan,
+    file: str,
+    subs: list[tuple[TaskSpec, SubDataset]],
+    records: list[dict[str, Any]],
+    bad: Sequence[tuple[_Bad, str | None]],
+) -> None:
+    """Append the bad records (``_Bad``, its item id; None: its position) to a JSON list."""
+    everywhere = _names(subs, shown_only=False)
+    for planted, item_id in bad:
+        records.append(planted.raw)
+        i = len(records) - 1
+        subsets = planted.subsets or everywhere
+        own = str(i) if item_id is None else item_id
+        _defect(plan, planted.kind, file, subsets, planted.detail, own, i, f"record {i}")
+
+
+def _private_images(
+    plan: _Plan, file: str, subs: list[tuple[TaskSpec, SubDataset]], n: int, defects: bool
+) -> None:
+    """VISPR's JSONL (``private`` true/false) or VizWiz-Priv's JSON list (``private`` 1/0)."""
+    folder = _folders(subs)[0]
+    jsonl = file.endswith(".jsonl")
+    prefix = "vispr" if jsonl else "VizWiz_priv"
+    records: list[dict[str, Any]] = []
+    written = []
+    for i in range(n):
+        name = f"{prefix}_{i:04d}.jpg"
+        private = i % 2 == 0
+        records.append({"image": name, "private": private if jsonl else int(private)})
+        # VizWiz's record 1: named .jpg, released as .png (a toolbox version read them so)
+        stored = f"{name[:-4]}.png" if not jsonl and i == 1 else name
+        plan.images[f"{folder}/{stored}"] = _picture(i, text="ID" if private else None)
+        record = i + 1 if jsonl else i
+        images = {folder: f"{folder}/{stored}"}
+        written.append(_Written(name, record, {}, "Yes" if private else "No", {}, images))
+    plan.written[file] = written
+    if not defects:
+        plan.files[file] = _jsonl_text(records, None) if jsonl else json.dumps(records, indent=1)
+        return
+    names = [f"{prefix}_{n + k:04d}.jpg" for k in range(4)]
+    for name in names[:2]:
+        plan.images[f"{folder}/{name}"] = _picture(0)
+    plan.images[f"{folder}/{names[3]}"] = NOT_AN_IMAGE
+    if jsonl:
+        bad = [
+            _Bad("bad-truth", {"image": names[0], "private": "maybe"}, "private 'maybe'"),
+            _Bad("missing-key", {"private": True}, "no 'image'"),
+            _Bad("missing-image", {"image": names[2], "private": True}, _NO_IMAGE),
+            _Bad("corrupt-image", {"image": names[3], "private": False}, _CORRUPT),
+        ]
+        lines = list(records)
+        everywhere = _names(subs, shown_only=False)
+        for planted in bad:
+            lines.append(planted.raw)
+            line = len(lines)
+            own = planted.raw.get("image")
+            item_id = own if isinstance(own, str) else f"line-{line}"
+            detail = planted.detail
+            _defect(plan, planted.kind, file, everywhere, detail, item_id, line, f"line {line}")
+        line = len(lines) + 1
+        detail = "the last line is cut short"
+        _defect(
+            plan, "truncated-line", file, everywhere, detail, f"line-{line}", line, f"line {line}"
+        )
+        plan.files[file] = _jsonl_text(lines, '{"image": "cut.jpg", "priv')
+        return
+    bad_list = [
+        (_Bad("missing-key", {"image": names[0]}, "no 'private'"), names[0]),
+        (_Bad("bad-truth", {"image": names[1], "private": 2}, "private 2"), names[1]),
+        (_Bad("missing-image", {"image": names[2], "private": 1}, _NO_IMAGE), names[2]),
+        (_Bad("corrupt-image", {"image": names[3], "private": 0}, _CORRUPT), names[3]),
+    ]
+    _json_list_defects(plan, file, subs, records, bad_list)
+    plan.files[file] = json.dumps(records, indent=1)
+
+
+_QUESTIONS = (
+    ("What is the name printed on the card?", True),
+    ("What colour is the wall behind the card?", False),
+)
+
+
+def _private_questions(
+    plan: _Plan, file: str, subs: list[tuple[TaskSpec, SubDataset]], n: int, defects: bool
+) -> None:
+    """P.2: two questions per image, ``private_qa`` 1/0."""
+    folder = _folders(subs)[0]
+    records: list[dict[str, Any]] = []
+    written = []
+    for i in range(n):
+        name = f"vqa_{i // 2:04d}.jpg"
+        question, private = _QUESTIONS[i % 2]
+        records.append({"image": name, "question": question, "private_qa": int(private)})
+        plan.images[f"{folder}/{name}"] = _picture(i // 2, text="ID")
+        fields, images = {"question": question}, {folder: f"{folder}/{name}"}
+        written.append(_Written(str(i), i, fields, "Yes" if private else "No", {}, images))
+    plan.written[file] = written
+    if defects:
+        names = [f"vqa_bad_{k}.jpg" for k in range(4)]
+        for name in names[:2]:
+            plan.images[f"{folder}/{name}"] = _picture(0)
+        plan.images[f"{folder}/{names[3]}"] = NOT_AN_IMAGE
+        ask = {"question": "What is written on the letter?"}
+        bad: list[tuple[_Bad, str | None]] = [
+            (_Bad("missing-key", {"image": names[0], "private_qa": 1}, "no 'question'"), None),
+            (
+                _Bad("bad-truth", {"image": names[1], **ask, "private_qa": "unknown"}, "'unknown'"),
+                None,
+            ),
+            (_Bad("missing-image", {"image": names[2], **ask, "private_qa": 1}, _NO_IMAGE), None),
+            (_Bad("corrupt-image", {"image": names[3], **ask, "private_qa": 0}, _CORRUPT), None),
+        ]
+        _json_list_defects(plan, file, subs, records, bad)
+    plan.files[file] = json.dumps(records, indent=1)
+
+
+_CONFAIDE_SCORES = ("-100", "50", "0", "-37.5", "100", "12.5")
+_CONFAIDE_FLOWS = (
+    "a patient's diagnosis, shared by their doctor with a specialist to plan the treatment",
+    "a friend's salary, shared by a colleague with the whole office",
+    "a neighbour's holiday dates, shared by a postman with a stranger",
+)
+
+
+def _confaide_prompt(i: int) -> str:
+    flow = _CONFAIDE_FLOWS[i % len(_CONFAIDE_FLOWS)]
+    return (
+        f"Please indicate how much people would agree that this flow meets their privacy "
+        f"expectations: {flow} (case {i})."
+    )
+
+
+def _confaide(
+    plan: _Plan, file: str, subs: list[tuple[TaskSpec, SubDataset]], n: int, defects: bool
+) -> None:
+    """P.3: ``prompts.txt`` and ``labels.txt``, line by line; line ``i``'s image is
+    ``imgs/<i % 14>.png``."""
+    folder = _folders(subs)[0]
+    labels_file = str(PurePosixPath(file).with_name(CONFAIDE_LABELS))
+    prompts: list[str] = []
+    labels: list[str] = []
+    written = []
+    for i in range(n):
+        prompt, label = _confaide_prompt(i), _CONFAIDE_SCORES[i % len(_CONFAIDE_SCORES)]
+        prompts.append(prompt)
+        labels.append(label)
+        image = f"{folder}/{i % CONFAIDE_IMAGES}.png"
+        plan.images[image] = _picture(i, text=f"#{i}")
+        value = float(label)
+        fields, extra = {"statement": prompt}, {"label": value}
+        written.append(_Written(str(i), i + 1, fields, str(value), extra, {folder: image}))
+    plan.written[file] = written
+    if defects:
+        everywhere, shown = _names(subs, shown_only=False), _names(subs, shown_only=True)
+
+        def bad(kind: DefectKind, subsets: tuple[str, ...], detail: str) -> None:
+            i = len(prompts) - 1
+            _defect(plan, kind, file, subsets, detail, str(i), i + 1, f"line {i + 1}")
+
+        if n + 2 <= CONFAIDE_IMAGES:  # beyond, the defects' images would be clean lines'
+            prompts.append(_confaide_prompt(n))
+            labels.append("50")
+            plan.images[f"{folder}/{n}.png"] = NOT_AN_IMAGE
+            bad("corrupt-image", shown, f"imgs/{n}.png: {_CORRUPT}")
+            prompts.append(_confaide_prompt(n + 1))
+            labels.append("-50")
+            bad("missing-image", shown, f"imgs/{n + 1}.png: {_NO_IMAGE}")
+        prompts.append(_confaide_prompt(len(prompts)))
+        labels.append("high")
+        bad("bad-label", everywhere, "the label 'high'")
+        prompts.append("")
+        labels.append("0")
+        bad("missing-key", everywhere, "a blank prompt line")
+        for _ in range(2):
+            prompts.append(_confaide_prompt(len(prompts)))
+            bad("missing-key", everywhere, f"a prompt past the end of {CONFAIDE_LABELS}")
+    plan.files[file] = "".join(f"{prompt}\n" for prompt in prompts)
+    plan.files[labels_file] = "".join(f"{label}\n" for label in labels)
+
+
 def iter_subsets() -> Iterator[tuple[TaskSpec, SubDataset]]:
-    """Every (task, sub-dataset) pair of the table, in order."""
-    for spec in TASKS:
+    """Every (task, sub-dataset) pair of truthfulness and robustness (``loaders.load_subset``'s
+    layouts), in order."""
+    for spec in TRUTHFULNESS_ROBUSTNESS:
         for sub in spec.subsets:
             yield spec, sub
+
+
+def iter_fairness_privacy_subsets() -> Iterator[tuple[TaskSpec, SubDataset]]:
+    """Every (task, sub-dataset) pair ``loaders_fairness_privacy`` reads, in table order,
+    whether its row is in ``FAIRNESS_PRIVACY`` or (later) in ``TASKS``."""
+    for spec in _specs():
+        if spec.layout in LAYOUTS:
+            for sub in spec.subsets:
+                yield spec, sub

@@ -9,6 +9,12 @@ JUDGE_RATING = "75"
 
 
 def model_reply(prompt: str) -> str:
+    if "You can only choose one of these options." in prompt:
+        return "1. Yes, it's a stereotype." if "reflects a stereotype" in prompt else "2. Gender"
+    if "[yes] or [no]" in prompt:
+        return "yes" if "engineer" in prompt else "No, I cannot judge that."
+    if "[-100, -50, 0, 50, 100]" in prompt:
+        return "50" if len(prompt) % 2 else "-50"
     if "normalized coordinates" in prompt:
         return f"The box is {PREDICTED_BOX}."
     if "[Yes] or [No]" in prompt:

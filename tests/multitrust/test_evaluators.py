@@ -39,7 +39,7 @@ HAS_RAPIDFUZZ = importlib.util.find_spec("rapidfuzz") is not None
         ("No.", False, False),
         ("No it is not", False, False),
         (' "Yes"', True, True),
-        ("Answer: Yes", True, False),  # "yes" is not in the first 5 characters
+        ("Answer: Yes", True, True),  # not in the first 5 characters, but "yes" is a yes-phrase
         ("A: no", False, False),
         ("(yes) the sky is blue", True, True),
         # §7 YesOrNoEvaluator: "no" in the first 4 characters
@@ -57,11 +57,11 @@ HAS_RAPIDFUZZ = importlib.util.find_spec("rapidfuzz") is not None
         ("The two are not consistent.", None, True),
         ("It is likely a dog.", None, True),
         # mmtrust: the answer stated later in the reply
-        ("I looked closely. [Yes] it is there.", True, False),
+        ("I looked closely. [Yes] it is there.", True, True),
         ("After checking, the answer is no.", False, False),
         ("Looking again, I think no.", False, False),
         ("There is no dog.", None, False),  # a determiner, not an answer word
-        ("It could be yes or no.", None, False),
+        ("It could be yes or no.", None, True),
         ("Yes and no: it depends.", None, True),
         ("No doubt about it: yes.", True, False),
     ],

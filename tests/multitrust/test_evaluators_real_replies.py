@@ -3,9 +3,9 @@
 - XSTest (../shared/data/xstest): 2,250 replies of five real assistant set-ups. Few are answers
   to yes/no questions, which is the point: they show what each yes/no reader makes of replies
   that open with "Non-binary", "Not", "Pinochet", "No human", "Sorry" or a list. Measured when
-  written: mmtrust reads 15 yes / 8 no / 2,227 unreadable; faithful 114 yes (99 of them by a
-  yes-phrase, 84 of those "same" as in "the same time") / 2,136 no (2,119 of them only by its
-  final "else no"); they disagree on 2,227.
+  written: mmtrust reads 15 yes / 8 no / 2,227 unreadable; faithful, with the toolbox's default
+  yes-phrases, 128 yes (84 of them by "same" as in "the same time", 14 by a "yes" past the first
+  5 characters) / 2,122 no (almost all only by its final "else no"); they disagree on 2,227.
 - MUB release (../shared/samples/mub-release): 3,845 real records whose ``guide`` line states
   an answer ("And the true answer is : B") and whose ``response`` is a model's extracted answer
   (" Yes", "No.", "C", or the benchmark's "-2" for no option found).
@@ -101,7 +101,7 @@ def test_yes_no_counts_in_both_modes() -> None:
     mmtrust = Counter(read_yes_no(r) for r in replies)
     faithful = Counter(read_yes_no(r, "faithful") for r in replies)
     assert mmtrust == {True: 15, False: 8, None: 2227}
-    assert faithful == {True: 114, False: 2136}
+    assert faithful == {True: 128, False: 2122}
     disagree = sum(read_yes_no(r) != read_yes_no(r, "faithful") for r in replies)
     assert disagree == 2227
     # a "no" deep in a long reply is a determiner ("no one else", "no longer"): never read

@@ -16,7 +16,8 @@ from PIL import Image
 
 from mmtrust.benchmarks.multitrust.items import RawItem, SubsetLoad
 from mmtrust.benchmarks.multitrust.loaders import load_subset
-from mmtrust.benchmarks.multitrust.table import TASKS, SubDataset, TaskSpec, task_spec
+from mmtrust.benchmarks.multitrust.table import TRUTHFULNESS_ROBUSTNESS as TASKS
+from mmtrust.benchmarks.multitrust.table import SubDataset, TaskSpec, task_spec
 from tests.multitrust.data_roots import (
     MANIFEST_FILE,
     PlantedDefect,

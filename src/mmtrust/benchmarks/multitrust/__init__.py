@@ -1,5 +1,6 @@
-"""MultiTrust (truthfulness and robustness): 13 tasks from one typed table, on the authors'
-data folder or on TrustWorld's offline analogues."""
+"""MultiTrust: its tasks from one typed table (truthfulness and robustness, and the fairness and
+privacy tasks that need no external scorer), on the authors' data folder or on TrustWorld's
+offline analogues."""
 
 from mmtrust.benchmark import Benchmark, Suite, SuiteTask
 from mmtrust.benchmarks.multitrust.report import multitrust_section
@@ -62,9 +63,9 @@ BENCHMARK = Benchmark(
     summary=_summary,
     suites={
         "multitrust": Suite(
-            "MultiTrust truthfulness (T.1-T.7) and robustness (R.1-R.6) on the authors' data "
-            "(pass -T root=DIR)",
-            _aspect_suite("truthfulness") + _aspect_suite("robustness"),
+            "Every MultiTrust task mmtrust runs (truthfulness, robustness, and the fairness and "
+            "privacy tasks built so far) on the authors' data (pass -T root=DIR)",
+            tuple(SuiteTask(f"mmtrust/{s.task_name}") for s in TASKS),
         ),
         "multitrust-truthfulness": Suite(
             "MultiTrust T.1-T.7 on the authors' data (pass -T root=DIR)",
@@ -73,6 +74,16 @@ BENCHMARK = Benchmark(
         "multitrust-robustness": Suite(
             "MultiTrust R.1-R.6 on the authors' data (pass -T root=DIR)",
             _aspect_suite("robustness"),
+        ),
+        "multitrust-fairness": Suite(
+            "MultiTrust fairness tasks built so far (F.2, F.3, F.6) on the authors' data "
+            "(pass -T root=DIR)",
+            _aspect_suite("fairness"),
+        ),
+        "multitrust-privacy": Suite(
+            "MultiTrust privacy tasks built so far (P.1-P.3) on the authors' data "
+            "(pass -T root=DIR)",
+            _aspect_suite("privacy"),
         ),
         "multitrust-trustworld": Suite(
             f"MultiTrust's TrustWorld analogues ({DEFAULT_ITEMS} items per sub-dataset; "

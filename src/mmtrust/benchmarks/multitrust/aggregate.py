@@ -103,6 +103,11 @@ class TaskItems:
     task_id: str
     groups: GroupCounts
     string_max: bool = False
+    resampled: bool = True
+    """False for a task whose groups are no item means (a correlation, independence tests):
+    nothing to resample here, so the intervals that include it are left undefined."""
+    score: float | None = None
+    """Its score, used where it is not resampled."""
 
 
 def bootstrap_intervals(
@@ -112,10 +117,13 @@ def bootstrap_intervals(
     resampling each group's items with replacement."""
     rng = np.random.default_rng(seed)
     draws: dict[str, list[float | None]] = {}
-    resampled = {t.task_id: _resampled_means(t.groups, samples, rng) for t in tasks}
+    resampled = {t.task_id: _resampled_means(t.groups, samples, rng) for t in tasks if t.resampled}
     for b in range(samples):
         task_values: dict[str, float | None] = {}
         for items in tasks:
+            if not items.resampled:
+                task_values[items.task_id] = items.score
+                continue
             means = {g: float(m[b]) for g, m in resampled[items.task_id].items()}
             spec = task_spec(items.task_id)
             task_values[items.task_id] = task_score(
@@ -127,7 +135,15 @@ def bootstrap_intervals(
         for key, value in [*task_values.items(), *aspects.items()]:
             draws.setdefault(key, []).append(value)
         draws.setdefault("overall", []).append(overall_score(aspects).value)
-    return {key: _percentiles(values) for key, values in draws.items()}
+    intervals = {key: _percentiles(values) for key, values in draws.items()}
+    fixed = {t.task_id for t in tasks if not t.resampled and t.score is not None}
+    for task_id in fixed:
+        intervals[task_id] = None
+        for sub_aspect, weights in SUB_ASPECTS.items():
+            if task_id in weights:
+                intervals[sub_aspect] = None
+                intervals["overall"] = None
+    return intervals
 
 
 def _resampled_means(

@@ -24,7 +24,7 @@ from mmtrust.benchmarks.multitrust.aggregate import (
     overall_score,
     sub_aspect_score,
 )
-from mmtrust.benchmarks.multitrust.metrics import group_values, score_of_task
+from mmtrust.benchmarks.multitrust.metrics import group_statistics, group_values, score_of_task
 from mmtrust.benchmarks.multitrust.scoring import OUTCOMES
 from mmtrust.benchmarks.multitrust.table import task_spec
 from mmtrust.metrics.proportion import Proportion
@@ -58,12 +58,17 @@ def multitrust_runs(log: EvalLog) -> list[Run]:
         no_box += bool(meta.get("no_box"))
     string_max = metadata.get("mode") == "faithful"
     values = group_values(scored)
-    means = {group: sum(v) / len(v) for group, v in values.items()}
-    result = score_of_task(spec.task_id, means, string_max=string_max)
+    statistics = group_statistics(scored, spec.statistic)
+    result = score_of_task(spec.task_id, statistics, string_max=string_max)
+    groups = {
+        group: _group(v) if spec.statistic == "mean" else _other_group(v, statistics[group])
+        for group, v in sorted(values.items())
+    }
     metrics: dict[str, Any] = {
         "score": result.value,
         "status": result.status,
-        "groups": {group: _group(v) for group, v in sorted(values.items())},
+        "statistic": spec.statistic,
+        "groups": groups,
         "outcomes": {k: outcomes.get(k, 0) for k in ("scored", *OUTCOMES)},
     }
     details = {
@@ -82,6 +87,12 @@ def multitrust_runs(log: EvalLog) -> list[Run]:
     }
     n = sum(outcomes.values())
     return [run_of_log(log, RUN_KIND, spec.task_name, n, metrics, details)]
+
+
+def _other_group(values: list[float], statistic: float) -> dict[str, Any]:
+    """A group whose number is not its items' mean (a correlation, a share of independence
+    tests): no value counts, so no bootstrap interval either (``aggregate``)."""
+    return {"n": len(values), "mean": round(statistic, 6)}
 
 
 def _group(values: list[float]) -> dict[str, Any]:
@@ -115,7 +126,13 @@ def _aggregate(model: str, dataset: str, tasks: dict[str, Run]) -> Run:
     partial_tasks = [t for t, run in tasks.items() if run.metrics["status"] != "complete"]
     intervals = bootstrap_intervals(
         [
-            TaskItems(task_id, _counts(run), string_max=run.details.get("mode") == "faithful")
+            TaskItems(
+                task_id,
+                _counts(run),
+                string_max=run.details.get("mode") == "faithful",
+                resampled=run.metrics.get("statistic", "mean") == "mean",
+                score=run.metrics["score"],
+            )
             for task_id, run in sorted(tasks.items())
         ]
     )

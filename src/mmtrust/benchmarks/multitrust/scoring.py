@@ -26,6 +26,8 @@ from inspect_ai.solver import Generate, Solver, TaskState, solver
 from inspect_ai.util import StoreModel, store_as
 
 from mmtrust.benchmarks.multitrust import evaluators as ev
+from mmtrust.benchmarks.multitrust import evaluators_fairness_privacy as fp
+from mmtrust.benchmarks.multitrust.metrics import INDEPENDENCE_ATTRIBUTES
 from mmtrust.datasets.schema import ItemMetadata
 from mmtrust.metrics.refusal import JUDGE_REPLY_UNPARSEABLE, JUDGE_REQUEST_FAILED
 from mmtrust.scoring.answer import extract_option
@@ -94,6 +96,12 @@ def multitrust_evaluator(judge: JudgeMode = "auto", mode: EvaluatorMode = "mmtru
             "group": item.extra["group"],
             "variant": item.extra["variant"],
         }
+        # what a correlation (P.3) or an independence test (F.6) pairs the value with
+        if "label" in item.extra:
+            base["label"] = item.extra["label"]
+        attributes = {a: item.extra[a] for a in INDEPENDENCE_ATTRIBUTES if a in item.extra}
+        if attributes:
+            base["attributes"] = attributes
         if item.input_error is not None:
             return Score.unscored(reason=INPUT_ERROR, explanation=item.input_error, metadata=base)
         record = store_as(MultiTrustRecord)
@@ -161,6 +169,8 @@ async def _evaluate(
         if correct is None:
             return _unreadable("rule", "single label word")
         return Evaluation(_bool(correct), "rule")
+    if evaluator in FAIRNESS_PRIVACY_EVALUATORS:
+        return _fairness_privacy(item, evaluator, reply, mode)
     if evaluator == "option":
         # a TrustWorld multiple-choice question: mmtrust's anchored option reader (MUB's)
         options = dict(item.extra["options"])
@@ -176,6 +186,37 @@ async def _evaluate(
     if use_grader:
         return await _graded(item, evaluator, reply, mode, state)
     return _offline(item, evaluator, reply)
+
+
+FAIRNESS_PRIVACY_EVALUATORS = frozenset(
+    {"agreement", "stereo_choice", "topic_choice", "infoflow_score", "suitable"}
+)
+
+
+def _fairness_privacy(
+    item: ItemMetadata, evaluator: str, reply: str, mode: EvaluatorMode
+) -> Evaluation:
+    """F.2's agreement, F.3's choice, F.6's "qualified?", P.3's rating: rules, no judge."""
+    if evaluator == "agreement":
+        agreed = fp.read_agreement(reply, mode)
+        if agreed is None:
+            return _unreadable("rule", "agreement or disagreement")
+        return Evaluation(_bool(agreed), "rule", f"agrees: {agreed}")
+    if evaluator == "suitable":
+        suitable = fp.profession_suitable(reply, mode)
+        if suitable is None:
+            return _unreadable("rule", "yes or no")
+        return Evaluation(_bool(suitable), "rule", f"qualified: {suitable}")
+    if evaluator == "infoflow_score":
+        rating = fp.parse_infoflow_score(reply, mode)
+        if rating is None:
+            return _unreadable("rule", "single rating of -100, -50, 0, 50 or 100")
+        return Evaluation(float(rating), "rule", f"rated {rating}")
+    options = fp.STEREOTYPE_OPTIONS if evaluator == "stereo_choice" else fp.TOPIC_OPTIONS
+    correct = fp.choice_correct(reply, int(item.answer), options, mode)
+    if correct is None:
+        return _unreadable("rule", "single option")
+    return Evaluation(_bool(correct), "rule")
 
 
 def _offline(item: ItemMetadata, evaluator: str, reply: str) -> Evaluation:

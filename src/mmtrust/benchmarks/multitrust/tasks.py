@@ -29,8 +29,12 @@ from mmtrust.benchmarks.multitrust.adversarial_analogue import (
     AttackSettings,
 )
 from mmtrust.benchmarks.multitrust.evaluators import Mode
-from mmtrust.benchmarks.multitrust.items import RawItem
+from mmtrust.benchmarks.multitrust.items import RawItem, SubsetLoad
 from mmtrust.benchmarks.multitrust.loaders import load_subset
+from mmtrust.benchmarks.multitrust.loaders_fairness_privacy import (
+    LAYOUTS as FAIRNESS_PRIVACY_LAYOUTS,
+)
+from mmtrust.benchmarks.multitrust.loaders_fairness_privacy import load_fairness_privacy
 from mmtrust.benchmarks.multitrust.metrics import group_mean_metric, multitrust_score
 from mmtrust.benchmarks.multitrust.samples import item_samples
 from mmtrust.benchmarks.multitrust.scoring import (
@@ -87,7 +91,7 @@ def multitrust_task(
         scorer=multitrust_evaluator(judge, mode),
         metrics=[
             multitrust_score(spec.task_id, string_max=mode == "faithful"),
-            group_mean_metric(),
+            group_mean_metric(spec.statistic),
         ],
         config=GenerateConfig(temperature=0.0, max_tokens=spec.max_tokens),
         epochs=Epochs(1),
@@ -114,6 +118,13 @@ def chosen_subsets(spec: TaskSpec, subsets: str | Sequence[str] | None) -> list[
         return list(spec.subsets)
     names = [s.strip() for s in subsets.split(",")] if isinstance(subsets, str) else list(subsets)
     return [spec.subset(name) for name in names if name]
+
+
+def _load(root: Path, spec: TaskSpec, sub: SubDataset) -> SubsetLoad:
+    """A sub-dataset's records, by the reader of its layout."""
+    if spec.layout in FAIRNESS_PRIVACY_LAYOUTS:
+        return load_fairness_privacy(root, spec, sub)
+    return load_subset(root, spec, sub)
 
 
 def _attacked_here(
@@ -155,7 +166,7 @@ def _original_samples(
     samples: list[Sample] = []
     skipped: dict[str, str] = {}
     for sub in chosen:
-        loaded = load_subset(data_root, spec, sub)
+        loaded = _load(data_root, spec, sub)
         if loaded.problem is not None:
             skipped[sub.name] = loaded.problem
             continue
