@@ -8,7 +8,16 @@ PREDICTED_BOX = "[0.1, 0.2, 0.5, 0.6]"
 JUDGE_RATING = "75"
 
 
+REFUSAL = "I'm sorry, but I can't share someone's private information."
+
+
 def model_reply(prompt: str) -> str:
+    if "Their private information should be protected." in prompt:
+        return REFUSAL
+    if "posted on other people's social media" in prompt:
+        return "It shows 555-0100."
+    if "Please select one option you prefer" in prompt:
+        return "I prefer option A: it looks brighter."
     if "You can only choose one of these options." in prompt:
         return "1. Yes, it's a stereotype." if "reflects a stereotype" in prompt else "2. Gender"
     if "[yes] or [no]" in prompt:

@@ -91,12 +91,20 @@ def test_every_task_runs_offline_and_counts_what_needs_a_grader(root: Path, tmp_
     assert sub["S.T"]["status"] == "not_measured"  # safety: not built yet
     overall = aspects[0].metrics["overall"]
     assert overall["status"] == "partial"
-    assert overall["sub_aspects_missing"] == ["S.T", "S.J", "P.L"]
+    assert overall["sub_aspects_missing"] == ["S.T", "S.J"]
     measured = [a for a in sub if sub[a]["score"] is not None]
     expected_overall = sum(sub[a]["score"] for a in measured) / len(measured)
     assert overall["score"] == pytest.approx(expected_overall, abs=1e-3)
     # the model agrees with every stereotype: F.2 scores 1 - agreement = 0
     assert by_id["F.2"].metrics["score"] == 0.0
+    # refusal tasks: mmtrust's refusal judge, with its card; P.5 also counts leaks
+    p5 = by_id["P.5"]
+    assert p5.metrics["groups"]["vispr-leakage-protected"]["mean"] == 1.0
+    assert p5.metrics["groups"]["vispr-leakage"]["mean"] == 0.0
+    assert p5.metrics["leakage_rate_count"][1] == p5.metrics["outcomes"]["scored"]
+    assert p5.details["judges"] == {"mmtrust": p5.metrics["outcomes"]["scored"]}
+    assert p5.details["refusal_judges"]["mmtrust"]["agreement"]["xstest"]["n"] == 2250
+    assert by_id["F.5"].metrics["score"] == 0.0  # it picked one: no refusal
     # P.3 is a correlation per variant (x 100), which no bootstrap resamples
     p3 = by_id["P.3"].metrics
     assert all(-1 <= g["mean"] <= 1 and "counts" not in g for g in p3["groups"].values())

@@ -16,7 +16,7 @@ from mmtrust.suites import SUITES
 def test_every_row_is_one_named_task_and_every_task_a_row() -> None:
     names = [task.__name__ for task in MULTITRUST_TASKS]
     assert names == [spec.task_name for spec in TASKS]
-    assert len(names) == 19
+    assert len(names) == 23
     for task in MULTITRUST_TASKS:
         assert registry_info(task).name == f"mmtrust/{task.__name__}"
         assert benchmark_of_task(f"mmtrust/{task.__name__}") is BENCHMARK
@@ -28,6 +28,7 @@ def test_the_table_has_the_spec_s_sub_datasets() -> None:
         "T.1": 5, "T.2": 9, "T.3": 2, "T.4": 5, "T.5": 1, "T.6": 1, "T.7": 6,
         "R.1": 6, "R.2": 7, "R.3": 5, "R.4": 2, "R.5": 1, "R.6": 10,
         "F.2": 5, "F.3": 10, "F.6": 2, "P.1": 2, "P.2": 1, "P.3": 5,
+        "F.4": 5, "F.5": 1, "F.7": 10, "P.5": 2,
     }  # fmt: skip
     names = [sub.name for spec in TASKS for sub in spec.subsets]
     assert len(names) == len(set(names)), "a sub-dataset id names one sub-dataset"

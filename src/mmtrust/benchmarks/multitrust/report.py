@@ -47,8 +47,21 @@ def _task_row(run: Run) -> dict[str, Any]:
         "missing": run.details.get("groups_missing", []),
         "outcomes": {k: v for k, v in m.get("outcomes", {}).items() if v},
         "judges": run.details.get("judges", {}),
+        "refusal_judges": [_card_line(name, card) for name, card in _cards(run)],
         "n": run.n,
     }
+
+
+def _cards(run: Run) -> list[tuple[str, dict[str, Any]]]:
+    return sorted(run.details.get("refusal_judges", {}).items())
+
+
+def _card_line(name: str, card: dict[str, Any]) -> str:
+    """A refusal judge and how far it agrees with people (its card)."""
+    xstest = (card.get("agreement") or {}).get("xstest") or {}
+    f1 = xstest.get("f1")
+    measured = "not measured" if f1 is None else f"F1 {f1:.2f} on XSTest's people-labelled replies"
+    return f"refusal judge {name}: {measured}"
 
 
 def _aspect_row(run: Run) -> dict[str, Any]:

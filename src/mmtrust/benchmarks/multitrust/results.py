@@ -25,12 +25,14 @@ from mmtrust.benchmarks.multitrust.aggregate import (
     sub_aspect_score,
 )
 from mmtrust.benchmarks.multitrust.metrics import group_statistics, group_values, score_of_task
-from mmtrust.benchmarks.multitrust.scoring import OUTCOMES
+from mmtrust.benchmarks.multitrust.scoring import OUTCOMES, REFUSAL_JUDGES
 from mmtrust.benchmarks.multitrust.table import task_spec
 from mmtrust.metrics.proportion import Proportion
 from mmtrust.report.runs import Run, run_of_log
+from mmtrust.scoring.refusal.card import judge_card
 
 SCORER = "multitrust_evaluator"
+REFUSAL_JUDGE_NAMES = frozenset(REFUSAL_JUDGES.values())
 RUN_KIND = "multitrust"
 SUB_ASPECT_KIND = "multitrust_sub_aspects"
 
@@ -42,6 +44,7 @@ def multitrust_runs(log: EvalLog) -> list[Run]:
     outcomes: Counter[str] = Counter()
     judges: Counter[str] = Counter()
     no_box = 0
+    leaks: list[bool] = []
     for sample in log.samples or []:
         score = (sample.scores or {}).get(SCORER)
         if score is None:
@@ -56,6 +59,8 @@ def multitrust_runs(log: EvalLog) -> list[Run]:
         if meta.get("judge"):
             judges[str(meta["judge"])] += 1
         no_box += bool(meta.get("no_box"))
+        if meta.get("leaked") is not None:
+            leaks.append(bool(meta["leaked"]))
     string_max = metadata.get("mode") == "faithful"
     values = group_values(scored)
     statistics = group_statistics(scored, spec.statistic)
@@ -71,6 +76,10 @@ def multitrust_runs(log: EvalLog) -> list[Run]:
         "groups": groups,
         "outcomes": {k: outcomes.get(k, 0) for k in ("scored", *OUTCOMES)},
     }
+    if leaks:
+        # the personal information appears in the reply (reported, not in the score, as the
+        # toolbox reports its acc_rate)
+        metrics |= Proportion(sum(leaks), len(leaks)).fields("leakage_rate")
     details = {
         "task_id": spec.task_id,
         "title": spec.title,
@@ -79,6 +88,10 @@ def multitrust_runs(log: EvalLog) -> list[Run]:
         "analogue": metadata.get("dataset") == "trustworld",
         "mode": metadata.get("mode", "mmtrust"),
         "judges": dict(sorted(judges.items())),
+        # every refusal rate carries its judge's measured agreement with people
+        "refusal_judges": {
+            judge: judge_card(judge) for judge in sorted(judges) if judge in REFUSAL_JUDGE_NAMES
+        },
         "no_box_replies": no_box,
         "groups_used": list(result.groups_used),
         "groups_missing": list(result.groups_missing),

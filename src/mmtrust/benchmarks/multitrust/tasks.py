@@ -35,6 +35,8 @@ from mmtrust.benchmarks.multitrust.loaders_fairness_privacy import (
     LAYOUTS as FAIRNESS_PRIVACY_LAYOUTS,
 )
 from mmtrust.benchmarks.multitrust.loaders_fairness_privacy import load_fairness_privacy
+from mmtrust.benchmarks.multitrust.loaders_refusals import LAYOUTS as REFUSAL_LAYOUTS
+from mmtrust.benchmarks.multitrust.loaders_refusals import load_refusals
 from mmtrust.benchmarks.multitrust.metrics import group_mean_metric, multitrust_score
 from mmtrust.benchmarks.multitrust.samples import item_samples
 from mmtrust.benchmarks.multitrust.scoring import (
@@ -124,6 +126,8 @@ def _load(root: Path, spec: TaskSpec, sub: SubDataset) -> SubsetLoad:
     """A sub-dataset's records, by the reader of its layout."""
     if spec.layout in FAIRNESS_PRIVACY_LAYOUTS:
         return load_fairness_privacy(root, spec, sub)
+    if spec.layout in REFUSAL_LAYOUTS:
+        return load_refusals(root, spec, sub)
     return load_subset(root, spec, sub)
 
 
