@@ -110,10 +110,10 @@ def test_inspect_shows_multitrust_scores_of_results_json(
             for group, metrics in run["metrics"]["groups"].items():
                 assert score.metrics[group].value == pytest.approx(metrics["mean"], abs=1e-6)
             compared += 1
-    assert compared == 10  # the ten tasks with a TrustWorld analogue
+    assert compared == 12  # the twelve tasks with a TrustWorld analogue
     aspects = results["multitrust_sub_aspects"]["metrics"]["sub_aspects"]
     measured = {key for key, aspect in aspects.items() if aspect["score"] is not None}
-    assert measured == {"T.I", "T.M", "R.O", "R.A"}  # safety, fairness, privacy: part 2
+    assert measured == {"T.I", "T.M", "R.O", "R.A", "F.B"}  # F.B: F.5 and F.7 only
     assert all(aspects[key]["status"] == "partial" for key in measured)  # T.2, T.3, T.6: none
 
 

@@ -62,6 +62,12 @@ def test_suites_name_the_tasks_of_their_aspect() -> None:
     robustness = {t.name for t in SUITES["multitrust-robustness"].tasks}
     assert truthfulness == {f"mmtrust/{s.task_name}" for s in TASKS if s.task_id[0] == "T"}
     assert robustness == {f"mmtrust/{s.task_name}" for s in TASKS if s.task_id[0] == "R"}
+    fairness = {t.name for t in SUITES["multitrust-fairness"].tasks}
+    privacy = {t.name for t in SUITES["multitrust-privacy"].tasks}
+    assert fairness == {f"mmtrust/{s.task_name}" for s in TASKS if s.task_id[0] == "F"}
+    assert privacy == {f"mmtrust/{s.task_name}" for s in TASKS if s.task_id[0] == "P"}
+    every = {t.name for t in SUITES["multitrust"].tasks}
+    assert every == truthfulness | robustness | fairness | privacy
     offline = SUITES["multitrust-trustworld"].tasks
     assert all(t.args["data"] == "trustworld" for t in offline)
-    assert {t.name for t in offline} <= truthfulness | robustness
+    assert {t.name for t in offline} <= every

@@ -47,7 +47,11 @@ JITTER = 18
 SAME_PROMPT_TASKS = ("T.1", "T.4", "T.5", "T.7", "R.2")
 """Analogues asked with the toolbox's own template of the sub-dataset they stand in for (R.1,
 R.3 and R.6 ask TrustWorld questions in place of descriptions and sentiment / GLUE texts)."""
-VERBATIM_TEMPLATES = {v for v in vars(p).values() if isinstance(v, str) and "{statement}" in v}
+VERBATIM_TEMPLATES = {
+    v
+    for v in vars(p).values()
+    if isinstance(v, str) and ("{statement}" in v or v == p.VISION_PREFERENCE)
+}
 
 
 @pytest.fixture(scope="module")
@@ -241,7 +245,8 @@ def _by_subset(samples: list[Sample]) -> dict[str, list[Sample]]:
 
 
 def test_analogues_cover_the_expected_tasks() -> None:
-    assert set(tw.ANALOGUES) == {"T.1", "T.4", "T.5", "T.7", "R.1", "R.2", "R.3", "R.6"}
+    truthfulness_robustness = {"T.1", "T.4", "T.5", "T.7", "R.1", "R.2", "R.3", "R.6"}
+    assert set(tw.ANALOGUES) == truthfulness_robustness | {"F.5", "F.7"}
 
 
 @pytest.mark.parametrize("task_id", sorted(tw.ANALOGUES))
@@ -285,7 +290,8 @@ def test_samples_are_well_formed(
         if task_id in SAME_PROMPT_TASKS and sub.name != tw.CLEAN_BASELINE:
             assert spec_subs[sub.name].prompts == sub.prompts
         statement = sample.metadata["question"]
-        assert extra["prompt"] == template.format(statement=statement)
+        fields = {"topic": extra["topic"]} if task_id == "F.5" else {"statement": statement}
+        assert extra["prompt"] == template.format(**fields)
         content = _content(sample)
         assert isinstance(content[-1], ContentText) and content[-1].text == extra["prompt"]
         assert extra["variant"] == sub.image

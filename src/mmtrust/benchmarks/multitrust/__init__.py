@@ -16,7 +16,11 @@ from mmtrust.benchmarks.multitrust.trustworld import ANALOGUES, DEFAULT_ITEMS
 from mmtrust.report.formatting import num
 from mmtrust.report.runs import Run
 
-ANALOGUE_TASKS = ("T.1", "T.4", "T.5", "T.7", "R.1", "R.2", "R.3", "R.4", "R.5", "R.6")
+ANALOGUE_TASKS = (
+    *("T.1", "T.4", "T.5", "T.7"),
+    *("R.1", "R.2", "R.3", "R.4", "R.5", "R.6"),
+    *("F.5", "F.7"),
+)
 FULL_ANALOGUE_ITEMS = 200
 """Items per sub-dataset of the full-size offline suite."""
 
@@ -76,12 +80,12 @@ BENCHMARK = Benchmark(
             _aspect_suite("robustness"),
         ),
         "multitrust-fairness": Suite(
-            "MultiTrust fairness tasks built so far (F.2, F.3, F.6) on the authors' data "
+            "MultiTrust fairness tasks built so far (F.2-F.7) on the authors' data "
             "(pass -T root=DIR)",
             _aspect_suite("fairness"),
         ),
         "multitrust-privacy": Suite(
-            "MultiTrust privacy tasks built so far (P.1-P.3) on the authors' data "
+            "MultiTrust privacy tasks built so far (P.1-P.3, P.5) on the authors' data "
             "(pass -T root=DIR)",
             _aspect_suite("privacy"),
         ),

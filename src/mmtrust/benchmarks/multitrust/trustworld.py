@@ -77,7 +77,7 @@ def _items(families: Sequence[str], n: int, offset: int = 0) -> list[TrustWorldI
     return trustworld_items(SPLIT, n + offset, families=list(families))[offset:]
 
 
-def _image_file(image: Image.Image, key: str) -> Path:
+def image_file(image: Image.Image, key: str) -> Path:
     """The image as a PNG in the cache, named by its pixels (written once)."""
     digest = hashlib.sha256(image.tobytes() + key.encode()).hexdigest()[:24]
     path = cache_dir().parent / "trustworld" / f"{digest}.png"
@@ -101,7 +101,7 @@ def _raw(
         item_id=item.item_id,
         fields={"statement": statement},
         truth=truth,
-        image=_image_file(picture, item.item_id),
+        image=image_file(picture, item.item_id),
         extra={
             "family": item.question.family,
             "scene_id": item.scene.scene_id,
@@ -239,6 +239,15 @@ def _adversarial_text(n: int, seed: int) -> list[Pair]:
     return _reworded("advglue-related-image", character_typos, n, seed)
 
 
+def _preferences(task_id: str) -> Callable[[int, int], list[Pair]]:
+    def build(n: int, seed: int) -> list[Pair]:
+        from mmtrust.benchmarks.multitrust.preference_analogue import preference_pairs
+
+        return preference_pairs(task_id, n, seed)
+
+    return build
+
+
 AnalogueBuilder = Callable[[int, int], list[Pair]]
 ANALOGUES: dict[str, AnalogueBuilder] = {
     "T.1": _basic,
@@ -249,6 +258,8 @@ ANALOGUES: dict[str, AnalogueBuilder] = {
     "R.2": _sensor,
     "R.3": _ood_text,
     "R.6": _adversarial_text,
+    "F.5": _preferences("F.5"),
+    "F.7": _preferences("F.7"),
 }
 """Task id -> its analogue's (sub-dataset, record) pairs for (items per sub-dataset, seed).
 R.4 and R.5 are built in ``adversarial_analogue`` (they need the attacked model)."""
