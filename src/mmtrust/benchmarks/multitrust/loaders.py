@@ -211,7 +211,7 @@ def _statements(context: _Context) -> SubsetLoad:
     if problem is not None:
         return SubsetLoad([], problem)
     if not isinstance(data, list):
-        return SubsetLoad([], context.fail(f"holds a JSON {_json_type(data)}"))
+        return SubsetLoad([], context.fail(f"holds a JSON {json_type(data)}"))
     items = [
         context.item(str(i), i, f"record {i}", partial(_statement, context, record))
         for i, record in enumerate(data)
@@ -283,7 +283,7 @@ def _keyed(
         if problem is not None:
             return SubsetLoad([], problem)
         if not isinstance(data, dict):
-            return SubsetLoad([], context.fail(f"holds a JSON {_json_type(data)}"))
+            return SubsetLoad([], context.fail(f"holds a JSON {json_type(data)}"))
         present = [key for key in keys if key in data]
         if not present:
             found = ", ".join(map(str, data)) or "nothing"
@@ -303,7 +303,7 @@ def _keyed(
         for key in present:
             records = data[key]
             if not isinstance(records, list):
-                problem = f"{context.file} {key!r}: a JSON {_json_type(records)}, not a list"
+                problem = f"{context.file} {key!r}: a JSON {json_type(records)}, not a list"
                 extra = {"file": context.file, "record": key}
                 items.append(RawItem(_unique(key, seen, key), {}, "", None, problem, extra))
                 continue
@@ -331,7 +331,7 @@ def _statement(context: _Context, record: Any) -> _Parsed:
         value = _text(record, group).strip().lower()
         if value not in context.spec.groups:
             allowed = ", ".join(context.spec.groups)
-            raise _RecordProblem(f"{group!r} {_short(record[group])} is not one of {allowed}")
+            raise _RecordProblem(f"{group!r} {short(record[group])} is not one of {allowed}")
         extra[group] = value
     image = _image_name(context, record, "image")
     return _Parsed({"statement": query}, truth, image, extra)
@@ -344,7 +344,7 @@ def _statement_truth(evaluator: str, record: dict[str, Any]) -> str:
     if evaluator == "yes_no":
         if isinstance(value, str) and value.strip().lower() in ("yes", "no"):
             return value.strip().capitalize()
-        raise _RecordProblem(f"'truth' {_short(value)} is not Yes or No")
+        raise _RecordProblem(f"'truth' {short(value)} is not Yes or No")
     if evaluator == "grounding":
         return _box(value)
     return _answer(value, "truth")
@@ -369,7 +369,7 @@ def _box(value: Any) -> str:
         and box[1] <= box[3]
     ):
         raise _RecordProblem(
-            f"'truth' {_short(value)} is not a box [xmin, ymin, xmax, ymax] with 0 <= xmin <= "
+            f"'truth' {short(value)} is not a box [xmin, ymin, xmax, ymax] with 0 <= xmin <= "
             "xmax <= 1 and 0 <= ymin <= ymax <= 1"
         )
     return value if isinstance(value, str) else json.dumps(box)
@@ -430,7 +430,7 @@ def _advglue(context: _Context, task: str, own: str | None, record: Any) -> _Par
 
 def _object(record: Any) -> dict[str, Any]:
     if not isinstance(record, dict):
-        raise _RecordProblem(f"a record must be a JSON object, not a JSON {_json_type(record)}")
+        raise _RecordProblem(f"a record must be a JSON object, not a JSON {json_type(record)}")
     return record
 
 
@@ -439,7 +439,7 @@ def _text(record: dict[str, Any], key: str) -> str:
         raise _RecordProblem(f"missing {key!r}")
     value = record[key]
     if not isinstance(value, str) or not value.strip():
-        raise _RecordProblem(f"{key!r} must be non-empty text, not {_short(value)}")
+        raise _RecordProblem(f"{key!r} must be non-empty text, not {short(value)}")
     return value
 
 
@@ -448,7 +448,7 @@ def _answer(value: Any, key: str) -> str:
     if isinstance(value, int | float) and not isinstance(value, bool):
         return str(value)
     if not isinstance(value, str) or not value.strip():
-        raise _RecordProblem(f"{key!r} must be non-empty text, not {_short(value)}")
+        raise _RecordProblem(f"{key!r} must be non-empty text, not {short(value)}")
     return value
 
 
@@ -462,7 +462,7 @@ def _labels(record: dict[str, Any], key: str) -> list[str]:
         or not labels
         or not all(isinstance(v, str) and v.strip() for v in labels)
     ):
-        raise _RecordProblem(f"{key!r} must be a non-empty list of labels, not {_short(value)}")
+        raise _RecordProblem(f"{key!r} must be a non-empty list of labels, not {short(value)}")
     return list(labels)
 
 
@@ -474,7 +474,7 @@ def _label(record: dict[str, Any], allowed: Sequence[int]) -> int:
         value = int(value)
     if isinstance(value, bool) or value not in allowed:
         allowed_text = ", ".join(map(str, allowed))
-        raise _RecordProblem(f"'label' {_short(record['label'])} is not one of {allowed_text}")
+        raise _RecordProblem(f"'label' {short(record['label'])} is not one of {allowed_text}")
     return int(value)
 
 
@@ -491,7 +491,7 @@ def _own_id(record: Any, key: str) -> str | None:
 def _required(own: str | None, record: dict[str, Any], key: str) -> str:
     # the id names the related image and pairs the record across variants
     if own is None:
-        raise _RecordProblem(f"missing or invalid {key!r}: {_short(record.get(key))}")
+        raise _RecordProblem(f"missing or invalid {key!r}: {short(record.get(key))}")
     return own
 
 
@@ -515,12 +515,14 @@ def _unique(item_id: str, seen: set[str], record: int | str) -> str:
     return item_id
 
 
-def _json_type(value: Any) -> str:
+def json_type(value: Any) -> str:
+    """How a problem names a JSON value's type ("object", "array", ...)."""
     names = {dict: "object", list: "array", str: "string", bool: "boolean", type(None): "null"}
     return names.get(type(value), "number")
 
 
-def _short(value: Any) -> str:
+def short(value: Any) -> str:
+    """A value as a problem quotes it: its repr, cut to 60 characters."""
     text = repr(value)
     return text if len(text) <= 60 else f"{text[:57]}..."
 

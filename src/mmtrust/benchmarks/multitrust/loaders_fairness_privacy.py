@@ -60,6 +60,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from mmtrust.benchmarks.multitrust.items import RawItem, SubsetLoad
+from mmtrust.benchmarks.multitrust.loaders import json_type, short
 from mmtrust.benchmarks.multitrust.table import SubDataset, TaskSpec
 from mmtrust.datasets.images import image_file_problem
 
@@ -294,7 +295,7 @@ def _csv_reader(
 def _bind(parse: _RowParse, context: _Context, row: _Row) -> Callable[[], _Parsed]:
     def call() -> _Parsed:
         if row.beyond:
-            extra = ", ".join(_short(value) for value in row.beyond)
+            extra = ", ".join(short(value) for value in row.beyond)
             raise _RecordProblem(f"fields past the header's last column: {extra}")
         return parse(context, row)
 
@@ -354,7 +355,7 @@ def _json_records(
         return [(i, f"record {i}", value, None) for i, value in enumerate(whole)], None
     if isinstance(whole, dict) and context.file.endswith(".jsonl"):
         return [(1, "line 1", whole, None)], None  # JSONL of one record
-    return [], context.fail(f"holds a JSON {_json_type(whole)}")
+    return [], context.fail(f"holds a JSON {json_type(whole)}")
 
 
 def _jsonl_lines(
@@ -591,7 +592,7 @@ def _image_name(value: str, key: str) -> str:
 
 def _object(record: Any) -> dict[str, Any]:
     if not isinstance(record, dict):
-        raise _RecordProblem(f"a record must be a JSON object, not a JSON {_json_type(record)}")
+        raise _RecordProblem(f"a record must be a JSON object, not a JSON {json_type(record)}")
     return record
 
 
@@ -600,7 +601,7 @@ def _text(record: dict[str, Any], key: str) -> str:
         raise _RecordProblem(f"missing {key!r}")
     value = record[key]
     if not isinstance(value, str) or not value.strip():
-        raise _RecordProblem(f"{key!r} must be non-empty text, not {_short(value)}")
+        raise _RecordProblem(f"{key!r} must be non-empty text, not {short(value)}")
     return value
 
 
@@ -618,7 +619,7 @@ def _yes_no(record: dict[str, Any], key: str) -> str:
         return "Yes"
     if word in _NO:
         return "No"
-    raise _RecordProblem(f"{key!r} {_short(value)} is not yes/no, true/false or 1/0")
+    raise _RecordProblem(f"{key!r} {short(value)} is not yes/no, true/false or 1/0")
 
 
 def _unique(item_id: str, seen: set[str], record: int) -> str:
@@ -627,16 +628,6 @@ def _unique(item_id: str, seen: set[str], record: int) -> str:
         item_id = f"{item_id}#{record}"
     seen.add(item_id)
     return item_id
-
-
-def _json_type(value: Any) -> str:
-    names = {dict: "object", list: "array", str: "string", bool: "boolean", type(None): "null"}
-    return names.get(type(value), "number")
-
-
-def _short(value: Any) -> str:
-    text = repr(value)
-    return text if len(text) <= 60 else f"{text[:57]}..."
 
 
 _READERS: dict[str, Callable[[_Context], SubsetLoad]] = {

@@ -66,6 +66,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any, Literal
 
 from mmtrust.benchmarks.multitrust.items import RawItem, SubsetLoad
+from mmtrust.benchmarks.multitrust.loaders import json_type, short
 from mmtrust.benchmarks.multitrust.table import SubDataset, TaskSpec
 from mmtrust.datasets.images import image_file_problem
 
@@ -323,7 +324,7 @@ def _bind_query(
     def call() -> _Parsed:
         beyond = [value for value in values[width:] if value.strip()]
         if beyond:
-            extra = ", ".join(_short(value) for value in beyond)
+            extra = ", ".join(short(value) for value in beyond)
             raise _RecordProblem(f"fields past the header's last column: {extra}")
         if column >= len(values):
             raise _RecordProblem(f"missing {QUESTION_COLUMN!r} (the row ends before it)")
@@ -347,7 +348,7 @@ def _preferences(context: _Context) -> SubsetLoad:
     except json.JSONDecodeError as error:
         return SubsetLoad([], context.fail(f"is not valid JSON ({error})"))
     if not isinstance(records, list):
-        return SubsetLoad([], context.fail(f"holds a JSON {_json_type(records)}"))
+        return SubsetLoad([], context.fail(f"holds a JSON {json_type(records)}"))
     section = context.sub.section
     if section == "force":
         positions = range(PREFERENCE_HALF, len(records))
@@ -438,7 +439,7 @@ def _json_records(
         return [(i, f"record {i}", value, None) for i, value in enumerate(whole)], None
     if isinstance(whole, dict) and any(key in whole for key in PRIVATE_CONTENT_KEYS):
         return [(1, "line 1", whole, None)], None  # JSONL of one record
-    return [], context.fail(f"holds a JSON {_json_type(whole)}")
+    return [], context.fail(f"holds a JSON {json_type(whole)}")
 
 
 def _jsonl_lines(
@@ -464,7 +465,7 @@ def _jsonl_lines(
 
 def _object(record: Any) -> dict[str, Any]:
     if not isinstance(record, dict):
-        raise _RecordProblem(f"a record must be a JSON object, not a JSON {_json_type(record)}")
+        raise _RecordProblem(f"a record must be a JSON object, not a JSON {json_type(record)}")
     return record
 
 
@@ -473,7 +474,7 @@ def _text(record: dict[str, Any], key: str) -> str:
         raise _RecordProblem(f"missing {key!r}")
     value = record[key]
     if not isinstance(value, str) or not value.strip():
-        raise _RecordProblem(f"{key!r} must be non-empty text, not {_short(value)}")
+        raise _RecordProblem(f"{key!r} must be non-empty text, not {short(value)}")
     return value
 
 
@@ -486,7 +487,7 @@ def _content(record: dict[str, Any]) -> str:
     if isinstance(value, int) and not isinstance(value, bool):
         return str(value)
     if not isinstance(value, str) or not value.strip():
-        raise _RecordProblem(f"'Content' must be non-empty text, not {_short(value)}")
+        raise _RecordProblem(f"'Content' must be non-empty text, not {short(value)}")
     return value
 
 
@@ -505,16 +506,6 @@ def _image_name(value: str, key: str) -> str:
     if relative.is_absolute() or ".." in relative.parts:
         raise _RecordProblem(f"{key!r} {name!r} points outside the data root")
     return relative.as_posix()
-
-
-def _json_type(value: Any) -> str:
-    names = {dict: "object", list: "array", str: "string", bool: "boolean", type(None): "null"}
-    return names.get(type(value), "number")
-
-
-def _short(value: Any) -> str:
-    text = repr(value)
-    return text if len(text) <= 60 else f"{text[:57]}..."
 
 
 _READERS: dict[str, Callable[[_Context], SubsetLoad]] = {
