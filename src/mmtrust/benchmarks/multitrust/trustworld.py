@@ -38,7 +38,7 @@ from PIL import Image
 from mmtrust.benchmarks.multitrust import prompts as p
 from mmtrust.benchmarks.multitrust.items import RawItem
 from mmtrust.benchmarks.multitrust.samples import item_samples
-from mmtrust.benchmarks.multitrust.table import (
+from mmtrust.benchmarks.multitrust.rows import (
     UNRELATED,
     Evaluator,
     ImageVariant,
