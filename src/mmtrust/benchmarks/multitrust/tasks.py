@@ -35,8 +35,14 @@ from mmtrust.benchmarks.multitrust.loaders_fairness_privacy import (
     LAYOUTS as FAIRNESS_PRIVACY_LAYOUTS,
 )
 from mmtrust.benchmarks.multitrust.loaders_fairness_privacy import load_fairness_privacy
+from mmtrust.benchmarks.multitrust.loaders_pii_stereotype import (
+    LAYOUTS as PII_STEREOTYPE_LAYOUTS,
+)
+from mmtrust.benchmarks.multitrust.loaders_pii_stereotype import load_pii_stereotype
 from mmtrust.benchmarks.multitrust.loaders_refusals import LAYOUTS as REFUSAL_LAYOUTS
 from mmtrust.benchmarks.multitrust.loaders_refusals import load_refusals
+from mmtrust.benchmarks.multitrust.loaders_safety import LAYOUTS as SAFETY_LAYOUTS
+from mmtrust.benchmarks.multitrust.loaders_safety import load_safety
 from mmtrust.benchmarks.multitrust.metrics import group_mean_metric, multitrust_score
 from mmtrust.benchmarks.multitrust.samples import item_samples
 from mmtrust.benchmarks.multitrust.scoring import (
@@ -124,11 +130,19 @@ def chosen_subsets(spec: TaskSpec, subsets: str | Sequence[str] | None) -> list[
 
 def _load(root: Path, spec: TaskSpec, sub: SubDataset) -> SubsetLoad:
     """A sub-dataset's records, by the reader of its layout."""
-    if spec.layout in FAIRNESS_PRIVACY_LAYOUTS:
-        return load_fairness_privacy(root, spec, sub)
-    if spec.layout in REFUSAL_LAYOUTS:
-        return load_refusals(root, spec, sub)
+    for layouts, load in _LOADERS:
+        if spec.layout in layouts:
+            return load(root, spec, sub)
     return load_subset(root, spec, sub)
+
+
+_LOADERS: tuple[tuple[frozenset[str], Callable[[Path, TaskSpec, SubDataset], SubsetLoad]], ...] = (
+    (FAIRNESS_PRIVACY_LAYOUTS, load_fairness_privacy),
+    (REFUSAL_LAYOUTS, load_refusals),
+    (SAFETY_LAYOUTS, load_safety),
+    (PII_STEREOTYPE_LAYOUTS, load_pii_stereotype),
+)
+"""Each loader module's layouts; the rest are ``loaders.load_subset``'s."""
 
 
 def _attacked_here(

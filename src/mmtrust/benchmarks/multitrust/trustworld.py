@@ -37,7 +37,6 @@ from PIL import Image
 
 from mmtrust.benchmarks.multitrust import prompts as p
 from mmtrust.benchmarks.multitrust.items import RawItem
-from mmtrust.benchmarks.multitrust.samples import item_samples
 from mmtrust.benchmarks.multitrust.rows import (
     UNRELATED,
     Evaluator,
@@ -45,6 +44,7 @@ from mmtrust.benchmarks.multitrust.rows import (
     SubDataset,
     TaskSpec,
 )
+from mmtrust.benchmarks.multitrust.samples import item_samples
 from mmtrust.benchmarks.multitrust.unrelated import cache_dir
 from mmtrust.datasets.trustworld import TrustWorldItem, trustworld_items
 from mmtrust.datasets.trustworld.render import DEFAULT_IMAGE_SIZE, object_box
