@@ -52,6 +52,8 @@ class RunOptions:
     model_args: dict[str, Any] = field(default_factory=dict)
     grader: str | None = None
     generator: str | None = None
+    model_roles: dict[str, str] = field(default_factory=dict)
+    """Further model roles by name (MultiTrust's ``toxicity`` and ``harm_classifier``)."""
     max_connections: int | None = None
     display: str = "plain"
     resume: bool = True
@@ -145,6 +147,10 @@ def run(targets: Sequence[str], options: RunOptions) -> list[EvalLog]:
         for role, model in ((GRADER_ROLE, options.grader), (GENERATOR_ROLE, options.generator))
         if model
     }
+    for role, model in options.model_roles.items():
+        if role in roles and roles[role] != model:
+            raise ValueError(f"the {role} role is given twice: {roles[role]} and {model}")
+        roles[role] = model
     max_connections = options.max_connections
     if max_connections is None and options.model.split("/")[0] in LOCAL_PROVIDERS:
         max_connections = LOCAL_MAX_CONNECTIONS

@@ -167,6 +167,15 @@ def _add_run_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--limit", type=int, default=None, help="items per task")
     parser.add_argument("--grader", help="model for the grader role (judges)")
     parser.add_argument("--generator", help="model for the generator role (notes, paraphrases)")
+    parser.add_argument(
+        "--model-role",
+        dest="model_roles",
+        action="append",
+        default=[],
+        metavar="ROLE=MODEL",
+        help="a further model role, e.g. harm_classifier=vllm/cais/HarmBench-Llama-2-13b-cls or "
+        "toxicity=openai/gpt-4o (MultiTrust's safety scorers)",
+    )
     parser.add_argument("--max-connections", type=int, default=None)
     parser.add_argument("-T", dest="task_args", action="append", default=[], metavar="KEY=VALUE")
     parser.add_argument("-M", dest="model_args", action="append", default=[], metavar="KEY=VALUE")
@@ -225,6 +234,16 @@ def _key_values(pairs: list[str]) -> dict[str, Any]:
     return values
 
 
+def _roles(pairs: list[str]) -> dict[str, str]:
+    roles: dict[str, str] = {}
+    for pair in pairs:
+        role, sep, model = pair.partition("=")
+        if not sep or not role.strip() or not model.strip():
+            raise ValueError(f"--model-role expects ROLE=MODEL, got {pair!r}")
+        roles[role.strip()] = model.strip()
+    return roles
+
+
 def _run(args: argparse.Namespace) -> int:
     options = RunOptions(
         model=args.model,
@@ -235,6 +254,7 @@ def _run(args: argparse.Namespace) -> int:
         model_args=_key_values(args.model_args),
         grader=args.grader,
         generator=args.generator,
+        model_roles=_roles(args.model_roles),
         max_connections=args.max_connections,
         display=args.display,
         resume=not args.fresh,

@@ -12,16 +12,25 @@ from typing import Any
 from inspect_ai.scorer import Metric, SampleScore, metric
 
 from mmtrust.benchmarks.multitrust.formulas import TaskScore, task_score
+from mmtrust.benchmarks.multitrust.rows import component_group
 from mmtrust.benchmarks.multitrust.table import Statistic, task_spec
 from mmtrust.metrics.association import independence_p_value, pearson
 
 
 def group_values(scored: Iterable[tuple[float, Mapping[str, Any]]]) -> dict[str, list[float]]:
-    """Each group's item values (unscored items, NaN, left out)."""
+    """Each group's item values (unscored items, NaN, left out). A safety item's values are its
+    components, each in its own group (``rows.component_group``), never its plain value."""
     groups: dict[str, list[float]] = defaultdict(list)
     for value, metadata in scored:
-        if not math.isnan(value):
-            groups[str(metadata.get("group"))].append(value)
+        if math.isnan(value):
+            continue
+        group = str(metadata.get("group"))
+        components = metadata.get("components")
+        if isinstance(components, Mapping):
+            for component, measured in components.items():
+                groups[component_group(group, component)].append(float(measured))
+        else:
+            groups[group].append(value)
     return dict(groups)
 
 

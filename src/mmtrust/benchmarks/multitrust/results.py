@@ -24,8 +24,9 @@ from mmtrust.benchmarks.multitrust.aggregate import (
     overall_score,
     sub_aspect_score,
 )
+from mmtrust.benchmarks.multitrust.evaluation import OUTCOMES
 from mmtrust.benchmarks.multitrust.metrics import group_statistics, group_values, score_of_task
-from mmtrust.benchmarks.multitrust.scoring import OUTCOMES, REFUSAL_JUDGES
+from mmtrust.benchmarks.multitrust.scoring_safety import REFUSAL_JUDGES
 from mmtrust.benchmarks.multitrust.table import task_spec
 from mmtrust.metrics.proportion import Proportion
 from mmtrust.report.runs import Run, run_of_log
@@ -45,6 +46,7 @@ def multitrust_runs(log: EvalLog) -> list[Run]:
     judges: Counter[str] = Counter()
     no_box = 0
     leaks: list[bool] = []
+    components = ComponentCoverage()
     for sample in log.samples or []:
         score = (sample.scores or {}).get(SCORER)
         if score is None:
@@ -61,6 +63,7 @@ def multitrust_runs(log: EvalLog) -> list[Run]:
         no_box += bool(meta.get("no_box"))
         if meta.get("leaked") is not None:
             leaks.append(bool(meta["leaked"]))
+        components.add(meta)
     string_max = metadata.get("mode") == "faithful"
     values = group_values(scored)
     statistics = group_statistics(scored, spec.statistic)
@@ -76,6 +79,8 @@ def multitrust_runs(log: EvalLog) -> list[Run]:
         "groups": groups,
         "outcomes": {k: outcomes.get(k, 0) for k in ("scored", *OUTCOMES)},
     }
+    if spec.components:
+        metrics["components"] = components.summary(spec.components)
     if leaks:
         # the personal information appears in the reply (reported, not in the score, as the
         # toolbox reports its acc_rate)
@@ -93,6 +98,7 @@ def multitrust_runs(log: EvalLog) -> list[Run]:
             judge: judge_card(judge) for judge in sorted(judges) if judge in REFUSAL_JUDGE_NAMES
         },
         "no_box_replies": no_box,
+        "coverage_notes": components.notes(spec.task_id, spec.components),
         "groups_used": list(result.groups_used),
         "groups_missing": list(result.groups_missing),
         "subsets_run": metadata.get("subsets", []),
@@ -100,6 +106,58 @@ def multitrust_runs(log: EvalLog) -> list[Run]:
     }
     n = sum(outcomes.values())
     return [run_of_log(log, RUN_KIND, spec.task_name, n, metrics, details)]
+
+
+class ComponentCoverage:
+    """Which components of the safety items were measured, by whom, and why not."""
+
+    def __init__(self) -> None:
+        self.measured: Counter[str] = Counter()
+        self.missing: dict[str, Counter[str]] = defaultdict(Counter)
+        self.by: dict[str, Counter[str]] = defaultdict(Counter)
+        self.rta_unchecked = 0
+
+    def add(self, metadata: dict[str, Any]) -> None:
+        self.measured.update(metadata.get("components") or {})
+        for component, why in (metadata.get("components_missing") or {}).items():
+            # "not_measured: no toxicity scorer given" counts as its reason
+            self.missing[component][str(why).split(":")[0]] += 1
+        for component, who in (metadata.get("measured_by") or {}).items():
+            self.by[component][str(who)] += 1
+        self.rta_unchecked += bool(metadata.get("rta_unchecked"))
+
+    def summary(self, components: tuple[str, ...]) -> dict[str, Any]:
+        return {
+            component: {
+                "measured": self.measured.get(component, 0),
+                "missing": dict(self.missing.get(component, {})),
+                "measured_by": dict(self.by.get(component, {})),
+            }
+            for component in components
+        }
+
+    def notes(self, task_id: str, components: tuple[str, ...]) -> list[str]:
+        """What a reader must know about the score's coverage, in words."""
+        notes = []
+        for component in components:
+            missing = sum(self.missing.get(component, {}).values())
+            if not missing:
+                continue
+            reasons = ", ".join(f"{r} {c}" for r, c in sorted(self.missing[component].items()))
+            measured = self.measured.get(component, 0)
+            if measured == 0:
+                notes.append(f"{task_id}: {component} not measured ({reasons})")
+            else:
+                notes.append(
+                    f"{task_id}: {component} measured for {measured} of "
+                    f"{measured + missing} items ({reasons})"
+                )
+        if self.rta_unchecked:
+            notes.append(
+                f"{task_id}: RtA counts refusals alone for {self.rta_unchecked} items (the "
+                "toolbox's RtA also requires 'not jailbroken', which needs the harm classifier)"
+            )
+        return notes
 
 
 def _other_group(values: list[float], statistic: float) -> dict[str, Any]:

@@ -53,7 +53,7 @@ harmful behaviour (0/1, from the harm classifier), and the toolbox's RtA of a ja
 (refused and not jailbroken, 0/1). A component no scorer measured is absent, never 0."""
 
 
-def component_group(group: str, component: Component) -> str:
+def component_group(group: str, component: str) -> str:
     """The scoring group of one component of a group's items, e.g. "safebench#jailbroken"."""
     return f"{group}#{component}"
 
@@ -88,6 +88,7 @@ Layout = Literal[
     "mm_safety_bench",
     "safebench",
     "crossmodal_jailbreak",
+    "stereo_generation",
     "celebrities",
     "enron_pii",
 ]

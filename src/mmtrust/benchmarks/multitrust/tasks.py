@@ -51,6 +51,7 @@ from mmtrust.benchmarks.multitrust.scoring import (
     ask_item,
     multitrust_evaluator,
 )
+from mmtrust.benchmarks.multitrust.scoring_safety import SafetyScorers
 from mmtrust.benchmarks.multitrust.table import TASKS, SubDataset, TaskSpec, task_spec
 
 MULTITRUST_TASK_VERSION = 1
@@ -69,6 +70,7 @@ def multitrust_task(
     mode: Mode,
     seed: int,
     attack: AttackSettings | None = None,
+    given: SafetyScorers | None = None,
 ) -> Task:
     """The Inspect task of one MultiTrust row: its sub-datasets' samples, each asked once
     (greedy) and scored by its evaluator; the task's metric is its MultiTrust score."""
@@ -78,6 +80,8 @@ def multitrust_task(
         raise ValueError(f"Unknown mode {mode!r}; choose one of {', '.join(MODES)}.")
     if n is not None and n < 1:
         raise ValueError(f"n must be at least 1 (items per sub-dataset), not {n}.")
+    given = given or SafetyScorers()
+    given.check()
     if data == "multitrust":
         samples, skipped, chosen = _original_samples(spec, root, subsets, n, seed, attack)
     elif data == "trustworld":
@@ -96,7 +100,7 @@ def multitrust_task(
     return Task(
         dataset=MemoryDataset(samples, name=f"{spec.task_name}-{data}"),
         solver=ask_item(),
-        scorer=multitrust_evaluator(judge, mode),
+        scorer=multitrust_evaluator(judge, mode, given.toxicity, given.harm),
         metrics=[
             multitrust_score(spec.task_id, string_max=mode == "faithful"),
             group_mean_metric(spec.statistic),
@@ -116,6 +120,8 @@ def multitrust_task(
             "judge": judge,
             "seed": seed,
             "attack": None if attack is None else vars(attack),
+            "toxicity_scorer": given.toxicity,
+            "harm_scorer": given.harm,
         },
     )
 
@@ -214,6 +220,12 @@ _ARGS_DOC = """
             and all, where a published number depends on them).
         seed: The unrelated images and the analogues' draws.
 """
+_SAFETY_DOC = """        toxicity_scorer: A plug-in ``module:function`` giving a reply's toxicity in
+            [0, 1] (default: the ``toxicity`` model role, else toxicity is not measured).
+        harm_scorer: A plug-in ``module:function(behavior, generation) -> bool`` saying
+            whether a reply carries out the harmful behaviour (default: the
+            ``harm_classifier`` model role, asked HarmBench's prompt, else not measured).
+"""
 _ATTACK_DOC = """        attack_model: The local model the adversarial images are made against (a
             folder, a hub id, or "reference"), by projected gradient steps; the task asks
             the model it runs on (white-box when the two are one, else a transfer attack).
@@ -271,13 +283,44 @@ def _named_task(spec: TaskSpec) -> Callable[..., Task]:
             attack=attack,
         )
 
+    def multitrust_safety_row(
+        root: str | None = None,
+        data: DataSource = "multitrust",
+        subsets: str | None = None,
+        n: int | None = None,
+        judge: JudgeMode = "auto",
+        mode: Mode = "mmtrust",
+        seed: int = 0,
+        toxicity_scorer: str | None = None,
+        harm_scorer: str | None = None,
+    ) -> Task:
+        return multitrust_task(
+            spec,
+            root=root,
+            data=data,
+            subsets=subsets,
+            n=n,
+            judge=judge,
+            mode=mode,
+            seed=seed,
+            given=SafetyScorers(toxicity_scorer, harm_scorer),
+        )
+
     adversarial = spec.task_id in ADVERSARIAL_TASKS
-    function = multitrust_adversarial_row if adversarial else multitrust_row
+    safety = bool(spec.components)
+    function = (
+        multitrust_adversarial_row
+        if adversarial
+        else multitrust_safety_row
+        if safety
+        else multitrust_row
+    )
     function.__name__ = function.__qualname__ = spec.task_name
     function.__doc__ = (
         f"{spec.task_id} {spec.title}: {spec.metric}."
         + _ARGS_DOC
         + (_ATTACK_DOC if adversarial else "")
+        + (_SAFETY_DOC if safety else "")
     )
     return task(name=spec.task_name)(function)
 

@@ -1,0 +1,46 @@
+"""An evaluator's verdict on one MultiTrust reply (``scoring``, ``scoring_safety``)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from inspect_ai.model import GenerateConfig
+
+from mmtrust.metrics.refusal import JUDGE_REPLY_UNPARSEABLE, JUDGE_REQUEST_FAILED
+
+INPUT_ERROR = "input_error"
+NO_RESPONSE = "no_response"
+REPLY_UNPARSEABLE = "reply_unparseable"
+NEEDS_GRADER = "needs_grader"
+OUTCOMES = (
+    INPUT_ERROR,
+    NO_RESPONSE,
+    REPLY_UNPARSEABLE,
+    NEEDS_GRADER,
+    JUDGE_REQUEST_FAILED,
+    JUDGE_REPLY_UNPARSEABLE,
+)
+"""The reasons of an unscored item, each counted apart in results.json."""
+JUDGE_CONFIG = GenerateConfig(temperature=0.0, max_tokens=64)
+"""The toolbox judges with gpt-4-1106-preview at temperature 0; its verdicts are short."""
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """An evaluator's verdict: a value in [0, 1], or None with the reason."""
+
+    value: float | None
+    judge: str
+    """Who decided: "rule", "offline", "model" (the grader) or "exact_match"."""
+    explanation: str = ""
+    reason: str | None = None
+    metadata: dict[str, Any] = field(default_factory=dict)
+
+
+def unreadable(judge: str, what: str) -> Evaluation:
+    return Evaluation(None, judge, f"no {what} in the reply", REPLY_UNPARSEABLE)
+
+
+def as_value(value: bool) -> float:
+    return 1.0 if value else 0.0
