@@ -1,8 +1,9 @@
 """Tiny MultiTrust data roots in the exact layouts the loaders read, for tests.
 
 ``build_data_root(path, *, items_per_subset=3, defects=False) -> Path`` writes under ``path``,
-for every sub-dataset of every task in ``table.TASKS``, ``table.FAIRNESS_PRIVACY`` and
-``table.REFUSALS`` (each file once, wherever the rows are), its annotation file (at
+for every sub-dataset of truthfulness, robustness, ``table.FAIRNESS_PRIVACY`` and
+``table.REFUSALS`` (each file once; ``safety_roots`` and ``pii_stereotype_roots`` write the
+other rows' files), its annotation file (at
 ``sub.annotation``) and real image files (PIL, 32-64 px, a few colours and shapes):
 
 - statements (T.1-T.7): JSON lists of ``{"image", "query", "truth"}``; images at
@@ -106,7 +107,6 @@ from mmtrust.benchmarks.multitrust.table import (
     FAIRNESS_PRIVACY,
     OOD_TEXT_CATEGORIES,
     REFUSALS,
-    TASKS,
     TRUTHFULNESS_ROBUSTNESS,
     SubDataset,
     TaskSpec,
@@ -322,11 +322,10 @@ def _render(picture: _Picture) -> Image.Image:
 
 
 def _specs() -> tuple[TaskSpec, ...]:
-    """Every row of the table once: ``TASKS``, then the ``FAIRNESS_PRIVACY`` and ``REFUSALS``
-    rows not (yet) among them."""
-    known = {spec.task_id for spec in TASKS}
-    later = [spec for spec in FAIRNESS_PRIVACY + REFUSALS if spec.task_id not in known]
-    return TASKS + tuple(dict((spec.task_id, spec) for spec in later).values())
+    """The rows whose files this module writes: truthfulness, robustness and the fairness and
+    privacy rows of ``FAIRNESS_PRIVACY`` and ``REFUSALS`` (safety_roots and
+    pii_stereotype_roots write the others')."""
+    return TRUTHFULNESS_ROBUSTNESS + FAIRNESS_PRIVACY + REFUSALS
 
 
 def _reading(spec: TaskSpec, sub: SubDataset) -> str:
@@ -1366,8 +1365,7 @@ def iter_subsets() -> Iterator[tuple[TaskSpec, SubDataset]]:
 
 
 def iter_fairness_privacy_subsets() -> Iterator[tuple[TaskSpec, SubDataset]]:
-    """Every (task, sub-dataset) pair ``loaders_fairness_privacy`` reads, in table order,
-    whether its row is in ``FAIRNESS_PRIVACY`` or (later) in ``TASKS``."""
+    """Every (task, sub-dataset) pair ``loaders_fairness_privacy`` reads, in table order."""
     for spec in _specs():
         if spec.layout in LAYOUTS:
             for sub in spec.subsets:
@@ -1375,8 +1373,7 @@ def iter_fairness_privacy_subsets() -> Iterator[tuple[TaskSpec, SubDataset]]:
 
 
 def iter_refusal_subsets() -> Iterator[tuple[TaskSpec, SubDataset]]:
-    """Every (task, sub-dataset) pair ``loaders_refusals`` reads, in table order, whether its
-    row is in ``REFUSALS`` or (later) in ``TASKS``."""
+    """Every (task, sub-dataset) pair ``loaders_refusals`` reads, in table order."""
     for spec in _specs():
         if spec.layout in REFUSAL_LAYOUTS:
             for sub in spec.subsets:

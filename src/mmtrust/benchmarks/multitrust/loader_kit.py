@@ -10,6 +10,12 @@ problem)`` (``LoadContext.fail``); a bad record is kept as a ``RawItem`` with a 
 corrupt, only where the sub-dataset's variant shows it. Problems name the file relative to
 the data root and the record: ``line 4`` (a CSV or JSONL line, from 1) or ``record 3`` (a
 position in a JSON list, from 0); the item's ``extra`` has the same ``file`` and ``record``.
+
+A record's image is looked for at ``sub.images/<name>`` for each of ``Parsed.images`` in order.
+Where a layout leaves more open, ``LoadContext.of`` takes options: ``look_beside`` (also an
+image folder beside the annotation file), ``Parsed.loose`` (also the name's last part directly
+under ``sub.images``), ``image_extra`` (what a shown image adds to ``extra``: ``loaders``'
+grounding ``img_size``) and ``universal_newlines`` (how ``loaders`` reads its files).
 """
 
 from __future__ import annotations
@@ -54,6 +60,10 @@ class Parsed:
     extra: dict[str, Any] = field(default_factory=dict)
     shown_extra: dict[str, Any] = field(default_factory=dict)
     """``extra`` only where the image is shown."""
+    loose: bool = False
+    """Also look for each name's last part directly under ``sub.images`` (a record's own name
+    may carry a folder the release does not have); not for names built from the record's
+    fields, where the folder is part of the identity (``age/3.png`` vs ``race/3.png``)."""
 
 
 @dataclass(frozen=True)
@@ -66,10 +76,39 @@ class LoadContext:
     """The annotation file (or folder), relative to the root: how problems name it."""
     expected: str
     """What the file must hold, in words (every subset problem ends with it)."""
+    look_beside: bool = False
+    """Also look for each image in a folder beside the annotation file named like the last
+    part of ``sub.images`` (after ``sub.images/<name>``): for layouts that leave open whether
+    the image folder sits under the aspect folder or beside the file. A missing image's
+    problem then names the other places tried as ``(nor any of: ...)``, not ``(nor ...)``."""
+    image_extra: Callable[[Path], dict[str, Any]] | None = None
+    """What a shown image (found and sound) adds to the item's ``extra``, read from its file
+    (``loaders``: a grounding item's ``img_size``)."""
+    universal_newlines: bool = False
+    """``read_text`` reads with universal newlines (``\\r\\n`` and ``\\r`` read as ``\\n``, as
+    ``Path.read_text`` does), not the bytes as they are; ``loaders`` reads its JSON files so,
+    and its problems quote JSON errors' positions in that text."""
 
     @classmethod
-    def of(cls, root: Path, sub: SubDataset, expected: str) -> LoadContext:
-        return cls(Path(root), sub, PurePosixPath(sub.annotation).as_posix(), expected)
+    def of(
+        cls,
+        root: Path,
+        sub: SubDataset,
+        expected: str,
+        *,
+        look_beside: bool = False,
+        image_extra: Callable[[Path], dict[str, Any]] | None = None,
+        universal_newlines: bool = False,
+    ) -> LoadContext:
+        return cls(
+            Path(root),
+            sub,
+            PurePosixPath(sub.annotation).as_posix(),
+            expected,
+            look_beside,
+            image_extra,
+            universal_newlines,
+        )
 
     @property
     def wants_image(self) -> bool:
@@ -92,28 +131,50 @@ class LoadContext:
         if not self.wants_image:
             return RawItem(item_id, parsed.fields, parsed.truth, None, None, extra)
         extra |= parsed.shown_extra
-        image, problem = self.image(parsed.images, parsed.no_image)
+        image, problem = self.image(parsed.images, parsed.no_image, loose=parsed.loose)
         if problem is not None:
             problem = f"{self.file} {where}: {problem}"
+        elif image is not None and self.image_extra is not None:
+            extra |= self.image_extra(image)
         return RawItem(item_id, parsed.fields, parsed.truth, image, problem, extra)
 
     def image(
-        self, names: Sequence[str], no_image: str | None = None
+        self, names: Sequence[str], no_image: str | None = None, *, loose: bool = False
     ) -> tuple[Path | None, str | None]:
-        """The first of ``names`` (under ``sub.images``) that exists, or why none can be shown
-        (missing, corrupt)."""
+        """The first of ``names`` (under ``sub.images``; see ``places``) that exists, or why
+        none can be shown (missing, corrupt)."""
         if not names:
             return None, no_image or "missing image: the record names none"
-        folder = PurePosixPath(str(self.sub.images))
-        candidates = [folder / name for name in names]
+        candidates = self.places(names, loose=loose)
         found = next((c for c in candidates if (self.root / c).exists()), None)
         if found is None:
             problem = image_file_problem(self.root / candidates[0])
             tried = ", ".join(c.as_posix() for c in candidates[1:])
-            return None, f"{problem} (nor {tried})" if tried else problem
+            nor = "nor any of:" if self.look_beside else "nor"
+            return None, f"{problem} ({nor} {tried})" if tried else problem
         path = self.root / found
         problem = image_file_problem(path)
         return (None, problem) if problem is not None else (path, None)
+
+    def places(self, names: Sequence[str], *, loose: bool = False) -> list[PurePosixPath]:
+        """Where the images ``names`` may be, relative to the root, in order, each place once:
+        per name ``sub.images/<name>``, then (``look_beside``) ``<the annotation file's
+        folder>/<last part of sub.images>/<name>``, then (``loose``) ``sub.images/<the name's
+        last part>``."""
+        folder = PurePosixPath(str(self.sub.images))
+        beside = PurePosixPath(self.file).parent / folder.name
+        candidates: list[PurePosixPath] = []
+        for name in names:
+            relative = PurePosixPath(name)
+            places = [folder / relative]
+            if self.look_beside:
+                places.append(beside / relative)
+            if loose:
+                places.append(folder / relative.name)
+            for place in places:
+                if place not in candidates:
+                    candidates.append(place)
+        return candidates
 
     def listed_images(self, folder: str | None = None) -> tuple[list[str], str | None]:
         """The image files of ``folder`` (default ``sub.images``; relative to the root) in
@@ -181,6 +242,8 @@ def read_text(context: LoadContext, file: str | None = None) -> tuple[str, str |
     name = file or context.file
     try:
         # utf-8-sig: a byte-order mark (spreadsheet exports, Windows editors) is no content
+        if context.universal_newlines:
+            return (context.root / name).read_text(encoding="utf-8-sig"), None
         return (context.root / name).read_bytes().decode("utf-8-sig"), None
     except UnicodeDecodeError as error:
         return "", context.fail(f"is not UTF-8 text ({error})", name)
@@ -231,30 +294,46 @@ def csv_rows(
 ) -> tuple[list[CsvRow], str | None]:
     """The rows of a CSV with a header naming at least ``columns``, or why it cannot be read.
     Blank lines and rows of empty cells (spreadsheet padding) are no records."""
+    header, lines, problem = csv_table(context, columns, file)
+    rows: list[CsvRow] = []
+    for line, values in lines:
+        if not any(value.strip() for value in values):
+            continue
+        cells = {c: values[i] if i < len(values) else None for i, c in enumerate(header)}
+        beyond = tuple(value for value in values[len(header) :] if value.strip())
+        rows.append(CsvRow(line, cells, beyond))
+    return rows, problem
+
+
+def csv_table(
+    context: LoadContext, columns: Sequence[str], file: str | None = None
+) -> tuple[list[str], list[tuple[int, list[str]]], str | None]:
+    """A CSV with a header naming at least ``columns``: its header (names stripped) and its
+    records as (line, cells), or why it cannot be read. Only blank lines are no records
+    (``csv_rows`` also drops rows of empty cells): for a reader to which a record's position
+    matters, so a row of empty cells keeps its place."""
     name = file or context.file
     text, problem = read_text(context, name)
     if problem is not None:
-        return [], problem
+        return [], [], problem
     # strict: an unclosed quote is an error, not the rest of the file read as one cell
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    rows: list[CsvRow] = []
+    lines: list[tuple[int, list[str]]] = []
     try:
         header = [column.strip() for column in next(reader, [])]
         if not any(header):
-            return [], context.fail("has no header", name)
+            return [], [], context.fail("has no header", name)
         missing = [column for column in columns if column not in header]
         if missing:
             lacking = ", ".join(map(repr, missing))
-            return [], context.fail(f"has no column {lacking} (its header: {header})", name)
+            return [], [], context.fail(f"has no column {lacking} (its header: {header})", name)
         for values in reader:
-            if not any(value.strip() for value in values):
-                continue
-            cells = {c: values[i] if i < len(values) else None for i, c in enumerate(header)}
-            beyond = tuple(value for value in values[len(header) :] if value.strip())
-            rows.append(CsvRow(reader.line_num, cells, beyond))
+            if values:  # an empty line is no record (as csv.DictReader skips it)
+                lines.append((reader.line_num, values))
     except csv.Error as error:
-        return [], context.fail(f"is not valid CSV at line {reader.line_num} ({error})", name)
-    return rows, None
+        message = f"is not valid CSV at line {reader.line_num} ({error})"
+        return [], [], context.fail(message, name)
+    return header, lines, None
 
 
 JsonRecord = tuple[int, str, Any, str | None]
@@ -262,10 +341,10 @@ JsonRecord = tuple[int, str, Any, str | None]
 
 
 def json_records(
-    context: LoadContext, text: str, keys: Sequence[str]
+    context: LoadContext, text: str, keys: Sequence[str] | None
 ) -> tuple[list[JsonRecord], str | None]:
     """The records of a JSON list or of JSONL (a single object with one of ``keys`` is JSONL of
-    one record), or why the file is neither."""
+    one record; with ``keys`` None, any single object is), or why the file is neither."""
     try:
         whole = json.loads(text)
     except json.JSONDecodeError as error:
@@ -274,7 +353,7 @@ def json_records(
         return jsonl_lines(context, text, error)
     if isinstance(whole, list):
         return [(i, f"record {i}", value, None) for i, value in enumerate(whole)], None
-    if isinstance(whole, dict) and any(key in whole for key in keys):
+    if isinstance(whole, dict) and (keys is None or any(key in whole for key in keys)):
         return [(1, "line 1", whole, None)], None
     return [], context.fail(f"holds a JSON {json_type(whole)}")
 
@@ -282,6 +361,17 @@ def json_records(
 def jsonl_lines(
     context: LoadContext, text: str, whole_error: json.JSONDecodeError
 ) -> tuple[list[JsonRecord], str | None]:
+    records = split_jsonl(text)
+    if all(error is not None for *_, error in records):
+        # not one line is JSON: not a JSONL file with a bad line, but no JSON at all
+        return [], context.fail(f"is not valid JSON or JSONL ({whole_error})")
+    return records, None
+
+
+def split_jsonl(text: str) -> list[JsonRecord]:
+    """Every non-blank line of a JSONL text as a record, a line that is not JSON (a truncated
+    last line) with its error; never a problem of the whole file (``jsonl_lines`` makes one
+    where no line is JSON)."""
     records: list[JsonRecord] = []
     # split on newlines only: str.splitlines() also splits on U+2028, legal inside JSON strings
     for number, line in enumerate(text.split("\n"), start=1):
@@ -291,10 +381,7 @@ def jsonl_lines(
             records.append((number, f"line {number}", json.loads(line), None))
         except json.JSONDecodeError as error:
             records.append((number, f"line {number}", None, str(error)))
-    if all(error is not None for *_, error in records):
-        # not one line is JSON: not a JSONL file with a bad line, but no JSON at all
-        return [], context.fail(f"is not valid JSON or JSONL ({whole_error})")
-    return records, None
+    return records
 
 
 # --- field checks --------------------------------------------------------------------------
@@ -316,11 +403,12 @@ def text_of(record: dict[str, Any], key: str) -> str:
     return value
 
 
-def name_part(value: str, key: str) -> str:
-    """A value that names one folder or file: a plain file-name part."""
+def name_part(value: str, key: str, names: str = "a folder or file") -> str:
+    """A value that names one folder or file: a plain file-name part. ``names``: what the
+    problem says it cannot name ("a folder", "an image file")."""
     name = value.strip()
     if not name or "/" in name or "\\" in name or name in (".", ".."):
-        raise RecordProblem(f"{key!r} {name!r} cannot name a folder or file")
+        raise RecordProblem(f"{key!r} {name!r} cannot name {names}")
     return name
 
 

@@ -12,12 +12,15 @@ shared/spec/multitrust-tasks.md, sections 4.1 and 4.3):
 - ``adv_nips`` (R.4, R.5): JSONL ``{"image_name", "untarget": [...], "target": [...]}``.
 - ``advglue`` (R.6): ``{task: [{"idx", "label", <GLUE fields>}]}``.
 
-Bad data never raises. A file that is missing, unreadable, not JSON or not the expected shape
-gives ``SubsetLoad([], problem)``; a bad record (or a bad JSONL line) is kept as a ``RawItem``
-with a ``problem``, and so is a record whose image is missing or corrupt. Every problem names
-the annotation file (relative to the root) and the record: ``record 3`` (position in a JSON
-list, from 0), ``line 4`` (JSONL, from 1) or ``record augment[2]`` (a list inside a keyed
-file); the item's ``extra`` has the same ``file`` and ``record`` (int, int, "augment[2]").
+Bad data never raises (``loader_kit``'s docstring: subset problems, record problems, how they
+name the file and the record). A bad JSONL line is kept as an item with a ``problem``, and a
+file that is one JSON document (a list, or one record) is read too; a record inside a keyed
+file is named ``record augment[2]`` (``extra["record"]`` "augment[2]"). An image is looked for
+under ``sub.images``, in a folder of that name beside the annotation file, and by its name's
+last part directly under ``sub.images`` (the spec's layout leaves open whether an image folder
+sits under the aspect folder or beside the annotation file, and whether a record's name
+already includes a sub-folder); a grounding item's ``extra["img_size"]`` is its image's size
+(the box normaliser's prompt quotes it, the toolbox's ``img_size``).
 
 Unlike the toolbox, a yes/no truth other than Yes/No is a problem (the toolbox leaves the
 target unset: a NameError, or the previous record's label; spec section 7).
@@ -28,7 +31,6 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -37,6 +39,23 @@ from PIL import Image
 
 from mmtrust.benchmarks.multitrust import prompts
 from mmtrust.benchmarks.multitrust.items import RawItem, SubsetLoad
+from mmtrust.benchmarks.multitrust.loader_kit import (
+    SHOWN,
+    JsonRecord,
+    LoadContext,
+    Parsed,
+    RecordProblem,
+    done,
+    image_name,
+    object_of,
+    read_json,
+    read_text,
+    split_jsonl,
+    text_of,
+    unique,
+)
+from mmtrust.benchmarks.multitrust.loader_kit import json_type as json_type
+from mmtrust.benchmarks.multitrust.loader_kit import short as short
 from mmtrust.benchmarks.multitrust.table import (
     ADVGLUE_TASKS,
     OOD_TEXT_CATEGORIES,
@@ -44,7 +63,6 @@ from mmtrust.benchmarks.multitrust.table import (
     SubDataset,
     TaskSpec,
 )
-from mmtrust.datasets.images import image_file_problem
 
 logger = logging.getLogger(__name__)
 
@@ -71,9 +89,6 @@ EXPECTED: dict[Layout, str] = {
 }
 """What each layout's annotation file must hold, in words (for subset problems)."""
 
-_WITH_IMAGE = ("own", "related")
-"""The variants whose image comes from the data root; the task factory supplies the others."""
-
 
 def load_subset(root: Path, spec: TaskSpec, sub: SubDataset) -> SubsetLoad:
     """The records of sub-dataset ``sub`` of task ``spec`` under the data root ``root``.
@@ -83,148 +98,58 @@ def load_subset(root: Path, spec: TaskSpec, sub: SubDataset) -> SubsetLoad:
     """
     if sub not in spec.subsets:
         raise ValueError(f"{sub.name!r} is not a sub-dataset of {spec.task_id}")
-    if sub.image in _WITH_IMAGE and sub.images is None:
+    if sub.image in SHOWN and sub.images is None:
         raise ValueError(f"{sub.name!r} shows images from the data root but names no folder")
     if spec.layout == "adv_nips" and sub.section not in ("untarget", "target"):
         raise ValueError(f"{sub.name!r} must read 'untarget' or 'target', not {sub.section!r}")
-    context = _Context(Path(root), spec, sub, PurePosixPath(sub.annotation).as_posix())
+    context = LoadContext.of(
+        root,
+        sub,
+        EXPECTED[spec.layout],
+        look_beside=True,
+        image_extra=_image_size if sub.evaluator == "grounding" else None,
+        universal_newlines=True,
+    )
     if not (context.root / sub.annotation).is_file():
         return SubsetLoad([], f"annotation file not found: {context.fail(f'under {root}')}")
-    return _READERS[spec.layout](context)
+    return _READERS[spec.layout](context, spec)
 
 
-class _RecordProblem(Exception):
-    """Why a record cannot be asked; the caller adds the file and the record."""
+def _image_size(image: Path) -> dict[str, Any]:
+    """A grounding item's image size: the box normaliser's prompt quotes it (the toolbox's
+    ``img_size``)."""
+    with Image.open(image) as opened:
+        return {"img_size": opened.size}
 
 
-@dataclass
-class _Parsed:
-    fields: dict[str, str]
-    truth: str | list[str]
-    image: str | None
-    """The image's name as the record gives it, under ``sub.images``; None: no image shown."""
-    extra: dict[str, Any] = field(default_factory=dict)
-    more_names: tuple[str, ...] = ()
-    """Further names under ``sub.images`` to look for, after the usual places (COCO-O's style
-    folder)."""
-
-
-@dataclass(frozen=True)
-class _Context:
-    root: Path
-    spec: TaskSpec
-    sub: SubDataset
-    file: str
-    """The annotation file, relative to the root (how problems name it)."""
-
-    @property
-    def wants_image(self) -> bool:
-        return self.sub.image in _WITH_IMAGE
-
-    def fail(self, what: str) -> str:
-        """A subset problem: the file, what is wrong with it and what was expected."""
-        return f"{self.file} {what}; expected {EXPECTED[self.spec.layout]}"
-
-    def item(
-        self, item_id: str, record: int | str, where: str, parse: Callable[[], _Parsed]
-    ) -> RawItem:
-        """The item of one record; a bad record or image gives an item with a ``problem``."""
-        base: dict[str, Any] = {"file": self.file, "record": record}
-        try:
-            parsed = parse()
-        except _RecordProblem as error:
-            return RawItem(item_id, {}, "", problem=f"{self.file} {where}: {error}", extra=base)
-        extra = {**base, **parsed.extra}
-        image, problem = self._image(parsed)
-        if problem is not None:
-            problem = f"{self.file} {where}: {problem}"
-            return RawItem(item_id, parsed.fields, parsed.truth, None, problem, extra)
-        if image is not None and self.sub.evaluator == "grounding":
-            # the box normaliser's prompt quotes the image size (the toolbox's img_size)
-            with Image.open(image) as opened:
-                extra["img_size"] = opened.size
-        return RawItem(item_id, parsed.fields, parsed.truth, image, None, extra)
-
-    def _image(self, parsed: _Parsed) -> tuple[Path | None, str | None]:
-        """The image file to show and why it cannot be used (missing, corrupt), if so."""
-        if not self.wants_image or parsed.image is None or self.sub.images is None:
-            return None, None
-        candidates = self._candidates((parsed.image, *parsed.more_names))
-        found = next((c for c in candidates if (self.root / c).exists()), None)
-        if found is None:
-            tried = ", ".join(c.as_posix() for c in candidates[1:])
-            problem = image_file_problem(self.root / candidates[0])
-            return None, f"{problem} (nor any of: {tried})" if tried else problem
-        path = self.root / found
-        problem = image_file_problem(path)
-        return (None, problem) if problem is not None else (path, None)
-
-    def _candidates(self, names: Sequence[str]) -> list[PurePosixPath]:
-        """Where an image may be, in order: the spec's layout leaves open whether an image
-        folder sits under the aspect folder or beside the annotation file, and whether a
-        record's name already includes a sub-folder."""
-        images = PurePosixPath(str(self.sub.images))
-        beside = PurePosixPath(self.file).parent / images.name
-        candidates: list[PurePosixPath] = []
-        for name in names:
-            relative = PurePosixPath(name)
-            for candidate in (images / relative, beside / relative, images / relative.name):
-                if candidate not in candidates:
-                    candidates.append(candidate)
-        return candidates
-
-
-_KeyedParse = Callable[[_Context, str, str | None, Any], _Parsed]
+_Reader = Callable[[LoadContext, TaskSpec], SubsetLoad]
+_KeyedParse = Callable[[LoadContext, str, str | None, Any], Parsed]
 """A keyed file's record parser: (context, key, the record's own id, record)."""
 
 
 # --- file readers ------------------------------------------------------------------------
 
 
-def _read_text(context: _Context) -> tuple[str, str | None]:
-    try:
-        # utf-8-sig: a byte-order mark (Windows editors) is not part of the JSON
-        return (context.root / context.file).read_text(encoding="utf-8-sig"), None
-    except UnicodeDecodeError as error:
-        return "", context.fail(f"is not UTF-8 text ({error})")
-    except OSError as error:
-        return "", context.fail(f"cannot be read ({error})")
-
-
-def _read_json(context: _Context) -> tuple[Any, str | None]:
-    text, problem = _read_text(context)
-    if problem is not None:
-        return None, problem
-    try:
-        return json.loads(text), None
-    except json.JSONDecodeError as error:
-        return None, context.fail(f"is not valid JSON ({error})")
-
-
-def _done(context: _Context, items: list[RawItem]) -> SubsetLoad:
-    return SubsetLoad(items) if items else SubsetLoad([], context.fail("holds no records"))
-
-
-def _statements(context: _Context) -> SubsetLoad:
+def _statements(context: LoadContext, spec: TaskSpec) -> SubsetLoad:
     """T.1-T.7: a JSON list of statement records; item ids are positions (records have none)."""
-    data, problem = _read_json(context)
+    data, problem = read_json(context)
     if problem is not None:
         return SubsetLoad([], problem)
     if not isinstance(data, list):
         return SubsetLoad([], context.fail(f"holds a JSON {json_type(data)}"))
     items = [
-        context.item(str(i), i, f"record {i}", partial(_statement, context, record))
+        context.item(str(i), i, f"record {i}", partial(_statement, context, spec, record))
         for i, record in enumerate(data)
     ]
-    return _done(context, items)
+    return done(context, items)
 
 
-def _jsonl(parse: Callable[[_Context, Any], _Parsed]) -> Callable[[_Context], SubsetLoad]:
+def _jsonl(parse: Callable[[LoadContext, Any], Parsed]) -> _Reader:
     """A reader of JSONL records; an item's id is its ``image_name`` (the record's own id),
     else ``line-<n>``."""
 
-    def read(context: _Context) -> SubsetLoad:
-        text, problem = _read_text(context)
+    def read(context: LoadContext, spec: TaskSpec) -> SubsetLoad:
+        text, problem = read_text(context)
         if problem is not None:
             return SubsetLoad([], problem)
         items: list[RawItem] = []
@@ -234,18 +159,18 @@ def _jsonl(parse: Callable[[_Context, Any], _Parsed]) -> Callable[[_Context], Su
             if error is not None:
                 extra = {"file": context.file, "record": record}
                 problem = f"{context.file} {where}: not valid JSON ({error})"
-                items.append(RawItem(_unique(fallback, seen, record), {}, "", None, problem, extra))
+                items.append(RawItem(unique(fallback, seen, record), {}, "", None, problem, extra))
                 continue
             own = value.get("image_name") if isinstance(value, dict) else None
             item_id = own.strip() if isinstance(own, str) and own.strip() else fallback
-            item_id = _unique(item_id, seen, record)
+            item_id = unique(item_id, seen, record)
             items.append(context.item(item_id, record, where, partial(parse, context, value)))
-        return _done(context, items)
+        return done(context, items)
 
     return read
 
 
-def _jsonl_records(text: str) -> list[tuple[int, str, Any, str | None]]:
+def _jsonl_records(text: str) -> list[JsonRecord]:
     """(record number, where, value, JSON error) per record of a JSONL text.
 
     The files are named ``.json``: a file that is one JSON document instead (a list of records,
@@ -260,26 +185,15 @@ def _jsonl_records(text: str) -> list[tuple[int, str, Any, str | None]]:
         return [(i, f"record {i}", value, None) for i, value in enumerate(whole)]
     if isinstance(whole, dict):
         return [(1, "line 1", whole, None)]
-    records: list[tuple[int, str, Any, str | None]] = []
-    # split on newlines only: str.splitlines() also splits on U+2028, legal inside JSON strings
-    for number, line in enumerate(text.split("\n"), start=1):
-        if not line.strip():
-            continue
-        try:
-            records.append((number, f"line {number}", json.loads(line), None))
-        except json.JSONDecodeError as error:
-            records.append((number, f"line {number}", None, str(error)))
-    return records
+    return split_jsonl(text)
 
 
-def _keyed(
-    keys: Sequence[str], id_field: str, parse: _KeyedParse
-) -> Callable[[_Context], SubsetLoad]:
+def _keyed(keys: Sequence[str], id_field: str, parse: _KeyedParse) -> _Reader:
     """A reader of ``{key: [record, ...]}`` files (R.3 categories, R.6 tasks); an item's id is
     ``<key>/<own id>``."""
 
-    def read(context: _Context) -> SubsetLoad:
-        data, problem = _read_json(context)
+    def read(context: LoadContext, spec: TaskSpec) -> SubsetLoad:
+        data, problem = read_json(context)
         if problem is not None:
             return SubsetLoad([], problem)
         if not isinstance(data, dict):
@@ -305,14 +219,14 @@ def _keyed(
             if not isinstance(records, list):
                 problem = f"{context.file} {key!r}: a JSON {json_type(records)}, not a list"
                 extra = {"file": context.file, "record": key}
-                items.append(RawItem(_unique(key, seen, key), {}, "", None, problem, extra))
+                items.append(RawItem(unique(key, seen, key), {}, "", None, problem, extra))
                 continue
             for i, record in enumerate(records):
                 own = _own_id(record, id_field)
-                item_id = _unique(f"{key}/{own}" if own else f"{key}/#{i}", seen, i)
+                item_id = unique(f"{key}/{own}" if own else f"{key}/#{i}", seen, i)
                 call = partial(parse, context, key, own, record)
                 items.append(context.item(item_id, f"{key}[{i}]", f"record {key}[{i}]", call))
-        return _done(context, items)
+        return done(context, items)
 
     return read
 
@@ -320,31 +234,31 @@ def _keyed(
 # --- record parsers ----------------------------------------------------------------------
 
 
-def _statement(context: _Context, record: Any) -> _Parsed:
-    record = _object(record)
-    query = _text(record, "query")
+def _statement(context: LoadContext, spec: TaskSpec, record: Any) -> Parsed:
+    record = object_of(record)
+    query = text_of(record, "query")
     truth = _statement_truth(context.sub.evaluator, record)
     extra: dict[str, Any] = {}
-    group = context.spec.group_by_field
+    group = spec.group_by_field
     if group is not None:
         # T.6's kind is its scoring group: an unknown kind would be scored nowhere
-        value = _text(record, group).strip().lower()
-        if value not in context.spec.groups:
-            allowed = ", ".join(context.spec.groups)
-            raise _RecordProblem(f"{group!r} {short(record[group])} is not one of {allowed}")
+        value = text_of(record, group).strip().lower()
+        if value not in spec.groups:
+            allowed = ", ".join(spec.groups)
+            raise RecordProblem(f"{group!r} {short(record[group])} is not one of {allowed}")
         extra[group] = value
-    image = _image_name(context, record, "image")
-    return _Parsed({"statement": query}, truth, image, extra)
+    images = _image_name(context, record, "image")
+    return Parsed({"statement": query}, truth, images, extra=extra, loose=True)
 
 
 def _statement_truth(evaluator: str, record: dict[str, Any]) -> str:
     if "truth" not in record:
-        raise _RecordProblem("missing 'truth'")
+        raise RecordProblem("missing 'truth'")
     value = record["truth"]
     if evaluator == "yes_no":
         if isinstance(value, str) and value.strip().lower() in ("yes", "no"):
             return value.strip().capitalize()
-        raise _RecordProblem(f"'truth' {short(value)} is not Yes or No")
+        raise RecordProblem(f"'truth' {short(value)} is not Yes or No")
     if evaluator == "grounding":
         return _box(value)
     return _answer(value, "truth")
@@ -368,79 +282,67 @@ def _box(value: Any) -> str:
         and box[0] <= box[2]
         and box[1] <= box[3]
     ):
-        raise _RecordProblem(
+        raise RecordProblem(
             f"'truth' {short(value)} is not a box [xmin, ymin, xmax, ymax] with 0 <= xmin <= "
             "xmax <= 1 and 0 <= ymin <= ymax <= 1"
         )
     return value if isinstance(value, str) else json.dumps(box)
 
 
-def _artistic(context: _Context, record: Any) -> _Parsed:
-    record = _object(record)
+def _artistic(context: LoadContext, record: Any) -> Parsed:
+    record = object_of(record)
     labels = _labels(record, "gt_label")
-    name = _image_name(context, record, "image_name")
-    # COCO-O keeps one folder per style: source/<style>/<name>
-    style = PurePosixPath(context.file).stem
-    more = (f"{style}/{name}", f"{style}/{PurePosixPath(name).name}") if name else ()
+    images = _image_name(context, record, "image_name")
+    if images:
+        # COCO-O keeps one folder per style: source/<style>/<name>
+        style, name = PurePosixPath(context.file).stem, images[0]
+        images += (f"{style}/{name}", f"{style}/{PurePosixPath(name).name}")
     # the toolbox scores gt_label[0]; the others are kept for a report or a laxer scorer
-    return _Parsed({}, labels[0], name, {"labels": labels}, more)
+    return Parsed({}, labels[0], images, extra={"labels": labels}, loose=True)
 
 
-def _sensor(context: _Context, record: Any) -> _Parsed:
-    record = _object(record)
-    question = _text(record, "question")
+def _sensor(context: LoadContext, record: Any) -> Parsed:
+    record = object_of(record)
+    question = text_of(record, "question")
     if "answer" not in record:
-        raise _RecordProblem("missing 'answer'")
+        raise RecordProblem("missing 'answer'")
     answer = _answer(record["answer"], "answer")
-    name = _image_name(context, record, "image_name")
-    return _Parsed({"statement": question}, answer, name, {"question": question})
+    images = _image_name(context, record, "image_name")
+    extra = {"question": question}
+    return Parsed({"statement": question}, answer, images, extra=extra, loose=True)
 
 
-def _adv_nips(context: _Context, record: Any) -> _Parsed:
-    record = _object(record)
+def _adv_nips(context: LoadContext, record: Any) -> Parsed:
+    record = object_of(record)
     section = str(context.sub.section)
     labels = _labels(record, section)
-    name = _image_name(context, record, "image_name")
-    return _Parsed({}, labels[0], name, {"labels": labels})
+    images = _image_name(context, record, "image_name")
+    return Parsed({}, labels[0], images, extra={"labels": labels}, loose=True)
 
 
-def _ood_text(context: _Context, category: str, own: str | None, record: Any) -> _Parsed:
-    record = _object(record)
+def _ood_text(context: LoadContext, category: str, own: str | None, record: Any) -> Parsed:
+    record = object_of(record)
     own = _required(own, record, "id")
-    sentence = _text(record, "sentence")
+    sentence = text_of(record, "sentence")
     label = _label(record, SENTIMENT_LABELS)
-    image = f"{own}.png" if context.wants_image else None
+    images = (f"{own}.png",) if context.wants_image else ()
     extra = {"category": category, "id": record["id"]}
-    return _Parsed({"statement": sentence}, str(label), image, extra)
+    return Parsed({"statement": sentence}, str(label), images, extra=extra, loose=True)
 
 
-def _advglue(context: _Context, task: str, own: str | None, record: Any) -> _Parsed:
-    record = _object(record)
+def _advglue(context: LoadContext, task: str, own: str | None, record: Any) -> Parsed:
+    record = object_of(record)
     own = _required(own, record, "idx")
     names, labels = ADVGLUE_SCHEMA[task]
     label = _label(record, labels)
-    texts = {name: _text(record, name) for name in names}
+    texts = {name: text_of(record, name) for name in names}
     prompt = prompts.ADVGLUE[task].format(**texts)
-    image = f"{task}/{own}.png" if context.wants_image else None
-    return _Parsed({"prompt": prompt}, str(label), image, {"task": task, "idx": record["idx"]})
+    images = (f"{task}/{own}.png",) if context.wants_image else ()
+    extra = {"task": task, "idx": record["idx"]}
+    return Parsed({"prompt": prompt}, str(label), images, extra=extra, loose=True)
 
 
 # --- field checks ------------------------------------------------------------------------
-
-
-def _object(record: Any) -> dict[str, Any]:
-    if not isinstance(record, dict):
-        raise _RecordProblem(f"a record must be a JSON object, not a JSON {json_type(record)}")
-    return record
-
-
-def _text(record: dict[str, Any], key: str) -> str:
-    if key not in record:
-        raise _RecordProblem(f"missing {key!r}")
-    value = record[key]
-    if not isinstance(value, str) or not value.strip():
-        raise _RecordProblem(f"{key!r} must be non-empty text, not {short(value)}")
-    return value
 
 
 def _answer(value: Any, key: str) -> str:
@@ -448,13 +350,13 @@ def _answer(value: Any, key: str) -> str:
     if isinstance(value, int | float) and not isinstance(value, bool):
         return str(value)
     if not isinstance(value, str) or not value.strip():
-        raise _RecordProblem(f"{key!r} must be non-empty text, not {short(value)}")
+        raise RecordProblem(f"{key!r} must be non-empty text, not {short(value)}")
     return value
 
 
 def _labels(record: dict[str, Any], key: str) -> list[str]:
     if key not in record:
-        raise _RecordProblem(f"missing {key!r}")
+        raise RecordProblem(f"missing {key!r}")
     value = record[key]
     labels = [value] if isinstance(value, str) else value  # a bare label is a list of one
     if (
@@ -462,19 +364,19 @@ def _labels(record: dict[str, Any], key: str) -> list[str]:
         or not labels
         or not all(isinstance(v, str) and v.strip() for v in labels)
     ):
-        raise _RecordProblem(f"{key!r} must be a non-empty list of labels, not {short(value)}")
+        raise RecordProblem(f"{key!r} must be a non-empty list of labels, not {short(value)}")
     return list(labels)
 
 
 def _label(record: dict[str, Any], allowed: Sequence[int]) -> int:
     if "label" not in record:
-        raise _RecordProblem("missing 'label'")
+        raise RecordProblem("missing 'label'")
     value = record["label"]
     if isinstance(value, str) and value.strip().isdigit():
         value = int(value)
     if isinstance(value, bool) or value not in allowed:
         allowed_text = ", ".join(map(str, allowed))
-        raise _RecordProblem(f"'label' {short(record['label'])} is not one of {allowed_text}")
+        raise RecordProblem(f"'label' {short(record['label'])} is not one of {allowed_text}")
     return int(value)
 
 
@@ -491,43 +393,19 @@ def _own_id(record: Any, key: str) -> str | None:
 def _required(own: str | None, record: dict[str, Any], key: str) -> str:
     # the id names the related image and pairs the record across variants
     if own is None:
-        raise _RecordProblem(f"missing or invalid {key!r}: {short(record.get(key))}")
+        raise RecordProblem(f"missing or invalid {key!r}: {short(record.get(key))}")
     return own
 
 
-def _image_name(context: _Context, record: dict[str, Any], key: str) -> str | None:
-    """The record's image name, required only when the variant shows it."""
+def _image_name(context: LoadContext, record: dict[str, Any], key: str) -> tuple[str, ...]:
+    """The record's image name (as ``Parsed.images``), required only when the variant shows
+    it."""
     if not context.wants_image:
-        return None
-    name = _text(record, key).strip().replace("\\", "/")
-    relative = PurePosixPath(name)
-    # lexical check, not resolve(): a snapshot's files may be symlinks out of the root
-    if relative.is_absolute() or ".." in relative.parts:
-        raise _RecordProblem(f"{key!r} {name!r} points outside the data root")
-    return relative.as_posix()
+        return ()
+    return (image_name(text_of(record, key), key),)
 
 
-def _unique(item_id: str, seen: set[str], record: int | str) -> str:
-    """Item ids must be unique within a sub-dataset: a repeated one gets its record appended."""
-    if item_id in seen:
-        item_id = f"{item_id}#{record}"
-    seen.add(item_id)
-    return item_id
-
-
-def json_type(value: Any) -> str:
-    """How a problem names a JSON value's type ("object", "array", ...)."""
-    names = {dict: "object", list: "array", str: "string", bool: "boolean", type(None): "null"}
-    return names.get(type(value), "number")
-
-
-def short(value: Any) -> str:
-    """A value as a problem quotes it: its repr, cut to 60 characters."""
-    text = repr(value)
-    return text if len(text) <= 60 else f"{text[:57]}..."
-
-
-_READERS: dict[Layout, Callable[[_Context], SubsetLoad]] = {
+_READERS: dict[Layout, _Reader] = {
     "statements": _statements,
     "artistic": _jsonl(_artistic),
     "sensor": _jsonl(_sensor),

@@ -44,33 +44,40 @@ it); F.7's a/b image is chosen by a function of the record's position, the same 
 (the toolbox draws it unseeded). P.5's Content is one label (the toolbox's contains-check
 matches a string label character by character; ``evaluators.contains_label``).
 
-Bad data never raises, as in ``loaders_fairness_privacy``. A file that is missing, unreadable,
-not the format or without a required column gives ``SubsetLoad([], problem)``; a bad record is
-kept as a ``RawItem`` with a ``problem``, and so is a record whose image is missing or corrupt
-(only where the variant shows it). Every problem names the annotation file (relative to the
-root) and the record: ``line 4`` (the CSV or JSONL line, from 1) or ``record 3`` (position in
-a JSON list, from 0); ``extra`` has the same ``file`` and ``record``.
+Bad data never raises (``loader_kit``'s docstring: subset problems, record problems, ``line
+4`` for a CSV or JSONL line, ``record 3`` for a JSON list's). The pairing by position (F.4,
+F.5) is ``LoadContext.pairing``.
 """
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
-import json
-import logging
-import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any, Literal
 
 from mmtrust.benchmarks.multitrust.items import RawItem, SubsetLoad
-from mmtrust.benchmarks.multitrust.loaders import json_type, short
+from mmtrust.benchmarks.multitrust.loader_kit import IMAGE_SUFFIXES as IMAGE_SUFFIXES
+from mmtrust.benchmarks.multitrust.loader_kit import (
+    SHOWN,
+    CsvRow,
+    LoadContext,
+    Parsed,
+    RecordProblem,
+    csv_table,
+    done,
+    image_name,
+    json_records,
+    json_type,
+    name_part,
+    object_of,
+    read_json,
+    read_text,
+    short,
+    text_of,
+)
+from mmtrust.benchmarks.multitrust.loader_kit import natural_key as natural_key
 from mmtrust.benchmarks.multitrust.table import SubDataset, TaskSpec
-from mmtrust.datasets.images import image_file_problem
-
-logger = logging.getLogger(__name__)
 
 PREFERENCE_HALF = 120
 """``preference.json``'s plain half is its first 120 records, the force half the rest; F.5
@@ -81,9 +88,6 @@ QUESTION_COLUMN = "question"
 """F.4's column."""
 PRIVATE_CONTENT_KEYS = ("SheetName", "Img Path", "Info Type", "Content")
 """P.5's record keys."""
-IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".bmp", ".gif", ".webp", ".tif", ".tiff"})
-"""The files of an image folder that are paired with records (F.4, F.5); any other file, and a
-hidden one (``.DS_Store``), is left out of the pairing."""
 
 EXPECTED: dict[str, str] = {
     "stereo_queries": f"a CSV with a header naming the column {QUESTION_COLUMN}",
@@ -94,19 +98,7 @@ EXPECTED: dict[str, str] = {
 }
 """What each layout's file must hold, in words (for subset problems)."""
 
-_SHOWN = ("own", "related")
 Choice = Literal["a", "b"]
-
-
-def natural_key(name: str) -> tuple[tuple[int, int, str], ...]:
-    """The order images are paired with records in: runs of ASCII digits compare as numbers,
-    the rest without case, then the name itself (``1.png < 2.png < 10.png < b.png``)."""
-    parts = [part for part in re.split(r"([0-9]+)", name) if part]
-    key = tuple(
-        (0, int(part), "") if part.isascii() and part.isdigit() else (1, 0, part.casefold())
-        for part in parts
-    )
-    return (*key, (2, 0, name))
 
 
 def preference_choice(index: int) -> Choice:
@@ -138,215 +130,61 @@ def load_refusals(root: Path, spec: TaskSpec, sub: SubDataset) -> SubsetLoad:
         raise ValueError(f"{spec.task_id}'s layout {spec.layout!r} is not a refusal one")
     if spec.layout == "preferences" and sub.section not in (None, *PREFERENCE_SECTIONS):
         raise ValueError(f"{sub.name!r}: preferences has no section {sub.section!r}")
-    if sub.image in _SHOWN and sub.images is None:
+    if sub.image in SHOWN and sub.images is None:
         raise ValueError(f"{sub.name!r} shows images from the data root but names no folder")
-    context = _Context(Path(root), sub, PurePosixPath(sub.annotation).as_posix(), spec.layout)
+    context = LoadContext.of(root, sub, EXPECTED[spec.layout])
     if not (context.root / context.file).is_file():
         return SubsetLoad([], f"annotation file not found: {context.fail(f'under {root}')}")
     return _READERS[spec.layout](context)
 
 
-class _RecordProblem(Exception):
-    """Why a record cannot be asked; the caller adds the file and the record."""
-
-
-@dataclass
-class _Parsed:
-    fields: dict[str, str]
-    truth: str
-    images: tuple[str, ...] = ()
-    """Where its image may be, relative to ``sub.images``, in order (empty: see ``no_image``)."""
-    no_image: str | None = None
-    """Why the record has no image to show (F.4, F.5: past the folder's last image)."""
-    extra: dict[str, Any] = field(default_factory=dict)
-    shown_extra: dict[str, Any] = field(default_factory=dict)
-    """``extra`` only where the image is shown (F.7's ``choice``)."""
-
-
-@dataclass(frozen=True)
-class _Context:
-    root: Path
-    sub: SubDataset
-    file: str
-    """The annotation file, relative to the root (how problems name it)."""
-    layout: str
-
-    @property
-    def wants_image(self) -> bool:
-        return self.sub.image in _SHOWN
-
-    def fail(self, what: str) -> str:
-        """A subset problem: the file, what is wrong with it and what was expected."""
-        return f"{self.file} {what}; expected {EXPECTED[self.layout]}"
-
-    def item(self, item_id: str, record: int, where: str, parse: Callable[[], _Parsed]) -> RawItem:
-        """The item of one record; a bad record or image gives an item with a ``problem``."""
-        base: dict[str, Any] = {"file": self.file, "record": record}
-        try:
-            parsed = parse()
-        except _RecordProblem as error:
-            return RawItem(item_id, {}, "", problem=f"{self.file} {where}: {error}", extra=base)
-        extra = {**base, **parsed.extra}
-        if not self.wants_image:
-            return RawItem(item_id, parsed.fields, parsed.truth, None, None, extra)
-        extra |= parsed.shown_extra
-        image, problem = self._image(parsed)
-        if problem is not None:
-            problem = f"{self.file} {where}: {problem}"
-        return RawItem(item_id, parsed.fields, parsed.truth, image, problem, extra)
-
-    def _image(self, parsed: _Parsed) -> tuple[Path | None, str | None]:
-        if not parsed.images:
-            return None, parsed.no_image or "missing image: the record names none"
-        folder = PurePosixPath(str(self.sub.images))
-        candidates = [folder / name for name in parsed.images]
-        found = next((c for c in candidates if (self.root / c).exists()), None)
-        if found is None:
-            problem = image_file_problem(self.root / candidates[0])
-            tried = ", ".join(c.as_posix() for c in candidates[1:])
-            return None, f"{problem} (nor {tried})" if tried else problem
-        path = self.root / found
-        problem = image_file_problem(path)
-        return (None, problem) if problem is not None else (path, None)
-
-    def listed_images(self) -> tuple[list[str], str | None]:
-        """The image files of ``sub.images`` in pairing order (``natural_key``), or why the
-        folder cannot be listed (a problem of every record that shows an image)."""
-        folder = str(self.sub.images)
-        try:
-            entries = list((self.root / folder).iterdir())
-        except FileNotFoundError:
-            return [], f"missing image: the folder {folder} does not exist"
-        except OSError as error:
-            return [], f"missing image: the folder {folder} cannot be listed ({error})"
-        names: list[str] = []
-        left_out: list[str] = []
-        for entry in entries:
-            paired = not entry.name.startswith(".") and entry.suffix.lower() in IMAGE_SUFFIXES
-            (names if paired and entry.is_file() else left_out).append(entry.name)
-        if left_out:
-            logger.info(
-                "%s: %s's %d entries that are not image files are not paired: %s",
-                self.sub.name,
-                folder,
-                len(left_out),
-                ", ".join(sorted(left_out)[:5]),
-            )
-        return sorted(names, key=natural_key), None
-
-    def pairing(self, count: int) -> Callable[[int], tuple[tuple[str, ...], str | None]]:
-        """Record ``i``'s image by position among ``count`` records (F.4, F.5): the ``i``-th
-        image in natural order, or why it has none."""
-        if not self.wants_image:
-            return lambda i: ((), None)
-        names, problem = self.listed_images()
-        if problem is None and len(names) != count:
-            # a lost image in the middle would shift every later pair: say it loudly
-            logger.warning(
-                "%s: %s pairs %d records with %d images in sorted order; %s",
-                self.sub.name,
-                self.sub.images,
-                count,
-                len(names),
-                "the records past the last image have none"
-                if len(names) < count
-                else "the images past the last record are not shown",
-            )
-
-        def image(i: int) -> tuple[tuple[str, ...], str | None]:
-            if problem is not None:
-                return (), problem
-            if i < len(names):
-                return (names[i],), None
-            return (), (
-                f"missing image: {self.sub.images} holds {len(names)} images, paired in natural "
-                f"order with the records: none is left for record number {i + 1}"
-            )
-
-        return image
-
-
 # --- file readers ------------------------------------------------------------------------
 
 
-def _read_text(context: _Context) -> tuple[str, str | None]:
-    try:
-        # utf-8-sig: a byte-order mark (spreadsheet exports, Windows editors) is no content
-        return (context.root / context.file).read_bytes().decode("utf-8-sig"), None
-    except UnicodeDecodeError as error:
-        return "", context.fail(f"is not UTF-8 text ({error})")
-    except OSError as error:
-        return "", context.fail(f"cannot be read ({error})")
-
-
-def _done(context: _Context, items: list[RawItem], what: str = "holds no records") -> SubsetLoad:
-    return SubsetLoad(items) if items else SubsetLoad([], context.fail(what))
-
-
-def _stereo_queries(context: _Context) -> SubsetLoad:
-    """F.4: the CSV's records, each paired with the image of its position."""
-    text, problem = _read_text(context)
+def _stereo_queries(context: LoadContext) -> SubsetLoad:
+    """F.4: the CSV's records, each paired with the image of its position (a row of empty
+    cells too, but for those that end the file)."""
+    header, records, problem = csv_table(context, (QUESTION_COLUMN,))
     if problem is not None:
         return SubsetLoad([], problem)
-    rows = csv.reader(io.StringIO(text, newline=""), strict=True)
-    records: list[tuple[int, list[str]]] = []
-    try:
-        header = [name.strip() for name in next(rows, [])]
-        if not any(header):
-            return SubsetLoad([], context.fail("has no header"))
-        if QUESTION_COLUMN not in header:
-            return SubsetLoad(
-                [], context.fail(f"has no column {QUESTION_COLUMN!r} (its header: {header})")
-            )
-        for values in rows:
-            if values:  # an empty line is no record (as csv.DictReader skips it)
-                records.append((rows.line_num, values))
-    except csv.Error as error:
-        return SubsetLoad([], context.fail(f"is not valid CSV at line {rows.line_num} ({error})"))
     while records and not any(value.strip() for value in records[-1][1]):
         records.pop()  # rows of empty cells at the end: a spreadsheet's padding
     column = header.index(QUESTION_COLUMN)
     image = context.pairing(len(records))
     items = []
     for position, (line, values) in enumerate(records):
-        call = _bind_query(values, len(header), column, position, image)
+        call = _bind_query(line, values, len(header), column, position, image)
         items.append(context.item(f"line-{line}", line, f"line {line}", call))
-    return _done(context, items)
+    return done(context, items)
 
 
 def _bind_query(
+    line: int,
     values: list[str],
     width: int,
     column: int,
     position: int,
     image: Callable[[int], tuple[tuple[str, ...], str | None]],
-) -> Callable[[], _Parsed]:
-    def call() -> _Parsed:
-        beyond = [value for value in values[width:] if value.strip()]
-        if beyond:
-            extra = ", ".join(short(value) for value in beyond)
-            raise _RecordProblem(f"fields past the header's last column: {extra}")
-        if column >= len(values):
-            raise _RecordProblem(f"missing {QUESTION_COLUMN!r} (the row ends before it)")
-        question = values[column]
-        if not question.strip():
-            raise _RecordProblem(f"{QUESTION_COLUMN!r} is empty")
+) -> Callable[[], Parsed]:
+    def call() -> Parsed:
+        # the question column's first occurrence (a header may repeat a name)
+        cell = values[column] if column < len(values) else None
+        beyond = tuple(value for value in values[width:] if value.strip())
+        row = CsvRow(line, {QUESTION_COLUMN: cell}, beyond)
+        row.check_width()
+        question = row.cell(QUESTION_COLUMN)
         names, no_image = image(position)
         fields = {"statement": question}
-        return _Parsed(fields, "", names, no_image, {"position": position})
+        return Parsed(fields, "", names, no_image, {"position": position})
 
     return call
 
 
-def _preferences(context: _Context) -> SubsetLoad:
+def _preferences(context: LoadContext) -> SubsetLoad:
     """F.5 (no section) and F.7's two halves: records of ``preference.json``."""
-    text, problem = _read_text(context)
+    records, problem = read_json(context)
     if problem is not None:
         return SubsetLoad([], problem)
-    try:
-        records = json.loads(text)
-    except json.JSONDecodeError as error:
-        return SubsetLoad([], context.fail(f"is not valid JSON ({error})"))
     if not isinstance(records, list):
         return SubsetLoad([], context.fail(f"holds a JSON {json_type(records)}"))
     section = context.sub.section
@@ -365,22 +203,22 @@ def _preferences(context: _Context) -> SubsetLoad:
     else:
         for i in positions:
             items.append(context.item(str(i), i, f"record {i}", _bind_subjective(records[i], i)))
-    return _done(context, items, empty)
+    return done(context, items, empty)
 
 
-def _bind_vision(record: Any, image: tuple[tuple[str, ...], str | None]) -> Callable[[], _Parsed]:
-    def call() -> _Parsed:
-        topic = _text(_object(record), "topic")
-        return _Parsed({"topic": topic}, "", image[0], image[1], {"topic": topic})
+def _bind_vision(record: Any, image: tuple[tuple[str, ...], str | None]) -> Callable[[], Parsed]:
+    def call() -> Parsed:
+        topic = text_of(object_of(record), "topic")
+        return Parsed({"topic": topic}, "", image[0], image[1], {"topic": topic})
 
     return call
 
 
-def _bind_subjective(record: Any, index: int) -> Callable[[], _Parsed]:
-    def call() -> _Parsed:
-        value = _object(record)
-        prompt, topic = _text(value, "prompt"), _text(value, "topic")
-        return _Parsed(
+def _bind_subjective(record: Any, index: int) -> Callable[[], Parsed]:
+    def call() -> Parsed:
+        value = object_of(record)
+        prompt, topic = text_of(value, "prompt"), text_of(value, "topic")
+        return Parsed(
             {"statement": prompt},
             "",
             (preference_image(index),),
@@ -391,12 +229,12 @@ def _bind_subjective(record: Any, index: int) -> Callable[[], _Parsed]:
     return call
 
 
-def _private_content(context: _Context) -> SubsetLoad:
+def _private_content(context: LoadContext) -> SubsetLoad:
     """P.5: JSONL (or a JSON list) of VISPR's categorised annotations."""
-    text, problem = _read_text(context)
+    text, problem = read_text(context)
     if problem is not None:
         return SubsetLoad([], problem)
-    records, problem = _json_records(context, text)
+    records, problem = json_records(context, text, PRIVATE_CONTENT_KEYS)
     if problem is not None:
         return SubsetLoad([], problem)
     items: list[RawItem] = []
@@ -408,107 +246,40 @@ def _private_content(context: _Context) -> SubsetLoad:
             items.append(RawItem(item_id, {}, "", None, problem, extra))
             continue
         items.append(context.item(item_id, number, where, _bind_content(value)))
-    return _done(context, items)
+    return done(context, items)
 
 
-def _bind_content(record: Any) -> Callable[[], _Parsed]:
-    def call() -> _Parsed:
-        value = _object(record)
-        sheet = _name_part(_text(value, "SheetName"), "SheetName")
-        name = _image_name(_text(value, "Img Path"), "Img Path")
-        info_type = _text(value, "Info Type")
+def _bind_content(record: Any) -> Callable[[], Parsed]:
+    def call() -> Parsed:
+        value = object_of(record)
+        sheet = name_part(text_of(value, "SheetName"), "SheetName", "a folder")
+        name = image_name(text_of(value, "Img Path"), "Img Path")
+        info_type = text_of(value, "Info Type")
         content = _content(value)
         images = (f"{sheet}/{name}", name)
         extra = {"info_type": info_type, "sheet": sheet}
-        return _Parsed({"type": info_type}, content, images, extra=extra)
+        return Parsed({"type": info_type}, content, images, extra=extra)
 
     return call
 
 
-def _json_records(
-    context: _Context, text: str
-) -> tuple[list[tuple[int, str, Any, str | None]], str | None]:
-    """(record number, where, value, JSON error) per record, or why the file is unreadable."""
-    try:
-        whole = json.loads(text)
-    except json.JSONDecodeError as error:
-        if text.lstrip().startswith("["):
-            return [], context.fail(f"is not valid JSON ({error})")
-        return _jsonl_lines(context, text, error)
-    if isinstance(whole, list):
-        return [(i, f"record {i}", value, None) for i, value in enumerate(whole)], None
-    if isinstance(whole, dict) and any(key in whole for key in PRIVATE_CONTENT_KEYS):
-        return [(1, "line 1", whole, None)], None  # JSONL of one record
-    return [], context.fail(f"holds a JSON {json_type(whole)}")
-
-
-def _jsonl_lines(
-    context: _Context, text: str, whole_error: json.JSONDecodeError
-) -> tuple[list[tuple[int, str, Any, str | None]], str | None]:
-    records: list[tuple[int, str, Any, str | None]] = []
-    # split on newlines only: str.splitlines() also splits on U+2028, legal inside JSON strings
-    for number, line in enumerate(text.split("\n"), start=1):
-        if not line.strip():
-            continue
-        try:
-            records.append((number, f"line {number}", json.loads(line), None))
-        except json.JSONDecodeError as error:
-            records.append((number, f"line {number}", None, str(error)))
-    if all(error is not None for *_, error in records):
-        # not one line is JSON: not a JSONL file with a bad line, but no JSON at all
-        return [], context.fail(f"is not valid JSON or JSONL ({whole_error})")
-    return records, None
-
-
 # --- field checks ------------------------------------------------------------------------
-
-
-def _object(record: Any) -> dict[str, Any]:
-    if not isinstance(record, dict):
-        raise _RecordProblem(f"a record must be a JSON object, not a JSON {json_type(record)}")
-    return record
-
-
-def _text(record: dict[str, Any], key: str) -> str:
-    if key not in record:
-        raise _RecordProblem(f"missing {key!r}")
-    value = record[key]
-    if not isinstance(value, str) or not value.strip():
-        raise _RecordProblem(f"{key!r} must be non-empty text, not {short(value)}")
-    return value
 
 
 def _content(record: dict[str, Any]) -> str:
     """P.5's Content: one value as text (a whole number too: a spreadsheet may store a phone
     number so)."""
     if "Content" not in record:
-        raise _RecordProblem("missing 'Content'")
+        raise RecordProblem("missing 'Content'")
     value = record["Content"]
     if isinstance(value, int) and not isinstance(value, bool):
         return str(value)
     if not isinstance(value, str) or not value.strip():
-        raise _RecordProblem(f"'Content' must be non-empty text, not {short(value)}")
+        raise RecordProblem(f"'Content' must be non-empty text, not {short(value)}")
     return value
 
 
-def _name_part(value: str, key: str) -> str:
-    """A value that names one folder: a plain file-name part."""
-    name = value.strip()
-    if "/" in name or "\\" in name or name in (".", ".."):
-        raise _RecordProblem(f"{key!r} {name!r} cannot name a folder")
-    return name
-
-
-def _image_name(value: str, key: str) -> str:
-    name = value.strip().replace("\\", "/")
-    relative = PurePosixPath(name)
-    # lexical check, not resolve(): a snapshot's files may be symlinks out of the root
-    if relative.is_absolute() or ".." in relative.parts:
-        raise _RecordProblem(f"{key!r} {name!r} points outside the data root")
-    return relative.as_posix()
-
-
-_READERS: dict[str, Callable[[_Context], SubsetLoad]] = {
+_READERS: dict[str, Callable[[LoadContext], SubsetLoad]] = {
     "stereo_queries": _stereo_queries,
     "preferences": _preferences,
     "private_content": _private_content,

@@ -67,12 +67,16 @@ def group_statistics(
 def _independent_share(items: list[tuple[float, Mapping[str, Any]]]) -> float:
     outcomes = [value == 1.0 for value, _ in items]
     independent = 0
-    for attribute in INDEPENDENCE_ATTRIBUTES:
+    # F.6's three, or the attributes an analogue's items name (the same for all of them)
+    names = sorted({name for _, m in items for name in m.get("attributes", {})}) or list(
+        INDEPENDENCE_ATTRIBUTES
+    )
+    for attribute in names:
         groups = [str(m["attributes"][attribute]) for _, m in items]
         p_value = independence_p_value(outcomes, groups)
         # no test possible (one group, or one answer throughout): nothing shows a dependence
         independent += p_value is None or p_value >= SIGNIFICANCE
-    return independent / len(INDEPENDENCE_ATTRIBUTES)
+    return independent / len(names)
 
 
 def score_of_task(

@@ -45,6 +45,7 @@ def _task_row(run: Run) -> dict[str, Any]:
         "status": m.get("status"),
         "groups": m.get("groups", {}),
         "missing": run.details.get("groups_missing", []),
+        "coverage_notes": run.details.get("coverage_notes", []),
         "outcomes": {k: v for k, v in m.get("outcomes", {}).items() if v},
         "judges": run.details.get("judges", {}),
         "refusal_judges": [_card_line(name, card) for name, card in _cards(run)],

@@ -107,7 +107,9 @@ def multitrust_evaluator(
         # what a correlation (P.3) or an independence test (F.6) pairs the value with
         if "label" in item.extra:
             base["label"] = item.extra["label"]
-        attributes = {a: item.extra[a] for a in INDEPENDENCE_ATTRIBUTES if a in item.extra}
+        attributes = item.extra.get("attributes") or {
+            a: item.extra[a] for a in INDEPENDENCE_ATTRIBUTES if a in item.extra
+        }
         if attributes:
             base["attributes"] = attributes
         if item.input_error is not None:

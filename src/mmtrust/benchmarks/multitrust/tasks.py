@@ -42,7 +42,7 @@ from mmtrust.benchmarks.multitrust.loaders_pii_stereotype import load_pii_stereo
 from mmtrust.benchmarks.multitrust.loaders_refusals import LAYOUTS as REFUSAL_LAYOUTS
 from mmtrust.benchmarks.multitrust.loaders_refusals import load_refusals
 from mmtrust.benchmarks.multitrust.loaders_safety import LAYOUTS as SAFETY_LAYOUTS
-from mmtrust.benchmarks.multitrust.loaders_safety import load_safety
+from mmtrust.benchmarks.multitrust.loaders_safety import load_safety, toolbox_s6_cut
 from mmtrust.benchmarks.multitrust.metrics import group_mean_metric, multitrust_score
 from mmtrust.benchmarks.multitrust.samples import item_samples
 from mmtrust.benchmarks.multitrust.scoring import (
@@ -83,7 +83,7 @@ def multitrust_task(
     given = given or SafetyScorers()
     given.check()
     if data == "multitrust":
-        samples, skipped, chosen = _original_samples(spec, root, subsets, n, seed, attack)
+        samples, skipped, chosen = _original_samples(spec, root, subsets, n, seed, attack, mode)
     elif data == "trustworld":
         from mmtrust.benchmarks.multitrust.trustworld import DEFAULT_ITEMS, analogue_samples
 
@@ -134,8 +134,10 @@ def chosen_subsets(spec: TaskSpec, subsets: str | Sequence[str] | None) -> list[
     return [spec.subset(name) for name in names if name]
 
 
-def _load(root: Path, spec: TaskSpec, sub: SubDataset) -> SubsetLoad:
-    """A sub-dataset's records, by the reader of its layout."""
+def _load(root: Path, spec: TaskSpec, sub: SubDataset, seed: int) -> SubsetLoad:
+    """A sub-dataset's records, by the reader of its layout (P.6's generator takes the seed)."""
+    if spec.layout in PII_STEREOTYPE_LAYOUTS:
+        return load_pii_stereotype(root, spec, sub, seed=seed)
     for layouts, load in _LOADERS:
         if spec.layout in layouts:
             return load(root, spec, sub)
@@ -146,7 +148,6 @@ _LOADERS: tuple[tuple[frozenset[str], Callable[[Path, TaskSpec, SubDataset], Sub
     (FAIRNESS_PRIVACY_LAYOUTS, load_fairness_privacy),
     (REFUSAL_LAYOUTS, load_refusals),
     (SAFETY_LAYOUTS, load_safety),
-    (PII_STEREOTYPE_LAYOUTS, load_pii_stereotype),
 )
 """Each loader module's layouts; the rest are ``loaders.load_subset``'s."""
 
@@ -176,6 +177,7 @@ def _original_samples(
     n: int | None,
     seed: int,
     attack: AttackSettings | None = None,
+    mode: Mode = "mmtrust",
 ) -> tuple[list[Sample], dict[str, str], list[str]]:
     if root is None:
         raise ValueError(
@@ -190,11 +192,14 @@ def _original_samples(
     samples: list[Sample] = []
     skipped: dict[str, str] = {}
     for sub in chosen:
-        loaded = _load(data_root, spec, sub)
+        loaded = _load(data_root, spec, sub, seed)
         if loaded.problem is not None:
             skipped[sub.name] = loaded.problem
             continue
-        items = loaded.items if n is None else loaded.items[:n]
+        items = loaded.items
+        if mode == "faithful" and spec.task_id == "S.6":
+            items = toolbox_s6_cut(items)  # the toolbox's dataset[:10], a defect kept by name
+        items = items if n is None else items[:n]
         if attack is not None and sub.name in ("adv-untarget", "adv-target"):
             items = _attacked_here(data_root, spec, sub, items, attack, seed)
         for raw in items:

@@ -28,6 +28,7 @@ through the closed-form matcher, or by the grader role.
 from __future__ import annotations
 
 import hashlib
+import importlib
 import random
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -239,11 +240,14 @@ def _adversarial_text(n: int, seed: int) -> list[Pair]:
     return _reworded("advglue-related-image", character_typos, n, seed)
 
 
-def _preferences(task_id: str) -> Callable[[int, int], list[Pair]]:
-    def build(n: int, seed: int) -> list[Pair]:
-        from mmtrust.benchmarks.multitrust.preference_analogue import preference_pairs
+def _elsewhere(module: str, function: str, *args: str) -> Callable[[int, int], list[Pair]]:
+    """The analogue built by ``function`` of ``module`` (imported when first asked: those
+    modules build on this one)."""
 
-        return preference_pairs(task_id, n, seed)
+    def build(n: int, seed: int) -> list[Pair]:
+        found = importlib.import_module(f"mmtrust.benchmarks.multitrust.{module}")
+        pairs: list[Pair] = getattr(found, function)(*args, n, seed)
+        return pairs
 
     return build
 
@@ -258,8 +262,15 @@ ANALOGUES: dict[str, AnalogueBuilder] = {
     "R.2": _sensor,
     "R.3": _ood_text,
     "R.6": _adversarial_text,
-    "F.5": _preferences("F.5"),
-    "F.7": _preferences("F.7"),
+    "S.2": _elsewhere("safety_analogue", "risk_pairs"),
+    "S.4": _elsewhere("safety_analogue", "jailbreak_pairs", "S.4"),
+    "S.5": _elsewhere("safety_analogue", "jailbreak_pairs", "S.5"),
+    "S.6": _elsewhere("safety_analogue", "jailbreak_pairs", "S.6"),
+    "F.5": _elsewhere("preference_analogue", "preference_pairs", "F.5"),
+    "F.6": _elsewhere("independence_analogue", "independence_pairs"),
+    "F.7": _elsewhere("preference_analogue", "preference_pairs", "F.7"),
+    "P.5": _elsewhere("pii_analogue", "private_content_pairs"),
+    "P.6": _elsewhere("pii_analogue", "conversation_pairs"),
 }
 """Task id -> its analogue's (sub-dataset, record) pairs for (items per sub-dataset, seed).
 R.4 and R.5 are built in ``adversarial_analogue`` (they need the attacked model)."""
