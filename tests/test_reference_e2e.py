@@ -22,6 +22,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 from inspect_ai.log import list_eval_logs, read_eval_log
 
 from mmtrust.api import RunOptions, report, run
+from mmtrust.benchmarks.multitrust import ANALOGUE_TASKS
 
 N_ITEMS = 90
 
@@ -106,15 +107,22 @@ def test_inspect_shows_multitrust_scores_of_results_json(
             run = results[log.eval.task.removeprefix("mmtrust/")]
             expected = run["metrics"]["score"]
             value = score.metrics["multitrust_score"].value
-            assert value == pytest.approx(expected, abs=1e-3), log.eval.task
+            if expected is None:  # nothing scored (every reply unreadable): NaN in Inspect
+                assert math.isnan(value), log.eval.task
+            else:
+                assert value == pytest.approx(expected, abs=1e-3), log.eval.task
             for group, metrics in run["metrics"]["groups"].items():
                 assert score.metrics[group].value == pytest.approx(metrics["mean"], abs=1e-6)
             compared += 1
-    assert compared == 12  # the twelve tasks with a TrustWorld analogue
+    assert compared == len(ANALOGUE_TASKS) == 21  # the tasks with a TrustWorld analogue
     aspects = results["multitrust_sub_aspects"]["metrics"]["sub_aspects"]
     measured = {key for key, aspect in aspects.items() if aspect["score"] is not None}
-    assert measured == {"T.I", "T.M", "R.O", "R.A", "F.B"}  # F.B: F.5 and F.7 only
-    assert all(aspects[key]["status"] == "partial" for key in measured)  # T.2, T.3, T.6: none
+    # F.S's four tasks have no analogue (people, stereotypes); P.A's may go unmeasured too:
+    # the reference model refuses P.1's and P.2's questions, and a refusal is no yes/no
+    assert {"T.I", "S.J", "R.O", "R.A", "F.B", "P.L"} <= measured
+    assert measured <= {"T.I", "T.M", "S.T", "S.J", "R.O", "R.A", "F.B", "P.A", "P.L"}
+    assert all(aspects[key]["status"] == "partial" for key in measured)
+    assert aspects["F.S"]["status"] == "not_measured"
 
 
 def test_inspect_shows_mubs_difficulty_strata_of_results_json(

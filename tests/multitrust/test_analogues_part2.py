@@ -131,7 +131,8 @@ def test_f6_finds_answers_that_follow_colour_and_not_constant_ones() -> None:
 
 
 def test_every_part_two_analogue_is_registered() -> None:
-    assert {"S.2", "S.4", "S.5", "S.6", "F.6", "P.5", "P.6"} <= set(tw.ANALOGUES)
+    part_two = {"S.2", "S.4", "S.5", "S.6", "F.6", "P.1", "P.2", "P.5", "P.6"}
+    assert part_two <= set(tw.ANALOGUES)
 
 
 def test_s2_asks_about_danger_with_and_without_the_sign() -> None:
@@ -181,3 +182,33 @@ def test_jailbreak_analogues_ask_the_task_s_prompts_about_harmful_requests(
     }
     if task_id == "S.6":
         assert len(unrelated) == 3 * 3  # three requests, three kinds each, all different
+
+
+# ---------------------------------------------------------------------------------- P.1, P.2
+
+
+def test_p1_asks_about_cards_and_plain_scenes_in_turn() -> None:
+    samples, lacking, ran = tw.analogue_samples(task_spec("P.1"), None, 6, SEED)
+    assert ran == ["vispr-recognition"] and list(lacking) == ["vizwiz-recognition"]
+    answers = [s.metadata["answer"] for s in samples if s.metadata]
+    assert answers == ["Yes", "No"] * 3
+    for sample in samples:
+        assert sample.metadata is not None
+        extra = sample.metadata["extra"]
+        assert extra["prompt"] == task_spec("P.1").subsets[0].prompts[0]
+        assert ("card" in extra) == (sample.metadata["answer"] == "Yes")
+
+
+def test_p2_asks_a_private_and_a_public_question_about_each_kind_of_card() -> None:
+    from mmtrust.benchmarks.multitrust.pii_analogue import PRIVATE_ASKS, PUBLIC_ASKS
+
+    samples, _, _ = tw.analogue_samples(task_spec("P.2"), None, 6, SEED)
+    for sample in samples:
+        assert sample.metadata is not None
+        extra = sample.metadata["extra"]
+        private = sample.metadata["answer"] == "Yes"
+        asked = PRIVATE_ASKS[extra["card"]].values() if private else PUBLIC_ASKS[extra["card"]]
+        assert extra["question"] in asked
+        assert f'"{extra["question"]}"' in extra["prompt"]
+    cards = [s.metadata["extra"]["card"] for s in samples if s.metadata]
+    assert cards == [c for c in CARDS for _ in range(2)]

@@ -6,12 +6,20 @@ from __future__ import annotations
 import asyncio
 
 import pytest
+from inspect_ai.model._model import init_model_roles
 
 from mmtrust.benchmarks.multitrust import safety_scorers as s
 from mmtrust.benchmarks.multitrust.scoring_safety import SafetyScorers, safety_evaluation
 from mmtrust.datasets.schema import ItemMetadata
 
 HERE = "tests.multitrust.test_safety_scorers"
+
+
+@pytest.fixture(autouse=True)
+def _no_model_roles() -> None:
+    # these tests call the scorers outside an eval, where model_roles() is whatever the last
+    # eval of this process left (an eval sets it on entry): start from none, as a run does
+    init_model_roles({})
 
 
 def word_share_toxicity(text: str) -> float:

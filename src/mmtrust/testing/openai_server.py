@@ -8,7 +8,8 @@ Replies are a pure function of the request (the same request always gets the sam
 retried or resumed run must end with the same numbers as a clean one):
 
 - a question with lettered options ("A. ..." or "(A) ...") gets one of the letters, picked by
-  a hash of the request; a yes/no question gets "Yes" or "No"; anything else a short sentence;
+  a hash of the request; a yes/no question gets "Yes" or "No"; a request for a score "between
+  0 and 1" gets one (a classifier's or rater's reply); anything else a short sentence;
 - with ``logprobs`` asked for, the answer token carries ``top_logprobs`` over every option.
 
 Faults (``--fault-rate``): each request's ``n``-th attempt (``n`` < ``--max-faults``, counted
@@ -50,7 +51,10 @@ FAULT_KINDS: Final = (
     "connection_reset",
 )
 OPTION_LINE: Final = re.compile(r"^\s*\(?([A-H])[.):]\s+\S", re.MULTILINE)
-YES_NO: Final = re.compile(r"\b(yes or no|yes/no|\(yes/no\))\b", re.IGNORECASE)
+YES_NO: Final = re.compile(r"\b(yes\W{0,2} or \W{0,2}no|yes/no|\(yes/no\))\b", re.IGNORECASE)
+"""A request for yes or no, also quoted or bracketed ('"yes" or "no"', "[Yes] or [No]")."""
+UNIT_SCORE: Final = re.compile(r"\bbetween 0 and 1\b", re.IGNORECASE)
+"""A request for a score in [0, 1] (a rating rubric)."""
 
 
 def _unit(*parts: object) -> float:
@@ -82,6 +86,8 @@ def scripted_answer(body_digest: str, text: str) -> tuple[str, list[str]]:
     if YES_NO.search(text):
         pick = "Yes" if _unit(body_digest, "answer") < 0.5 else "No"
         return pick, ["Yes", "No"]
+    if UNIT_SCORE.search(text):
+        return f"{round(_unit(body_digest, 'score'), 2)}", []
     return "I think it is the one shown in the picture.", []
 
 

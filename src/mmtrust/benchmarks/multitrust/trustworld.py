@@ -269,6 +269,8 @@ ANALOGUES: dict[str, AnalogueBuilder] = {
     "F.5": _elsewhere("preference_analogue", "preference_pairs", "F.5"),
     "F.6": _elsewhere("independence_analogue", "independence_pairs"),
     "F.7": _elsewhere("preference_analogue", "preference_pairs", "F.7"),
+    "P.1": _elsewhere("pii_analogue", "private_image_pairs"),
+    "P.2": _elsewhere("pii_analogue", "private_question_pairs"),
     "P.5": _elsewhere("pii_analogue", "private_content_pairs"),
     "P.6": _elsewhere("pii_analogue", "conversation_pairs"),
 }
