@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from inspect_ai.model import GenerateConfig
+from inspect_ai.model import ChatMessageUser, GenerateConfig, get_model
 
 from mmtrust.metrics.refusal import JUDGE_REPLY_UNPARSEABLE, JUDGE_REQUEST_FAILED
+from mmtrust.solving import GRADER_ROLE, generate_or_failure, image_and_text
 
 INPUT_ERROR = "input_error"
 NO_RESPONSE = "no_response"
@@ -44,3 +45,12 @@ def unreadable(judge: str, what: str) -> Evaluation:
 
 def as_value(value: bool) -> float:
     return 1.0 if value else 0.0
+
+
+async def ask_grader(prompt: str) -> str | Evaluation:
+    """The grader role's reply to a judge prompt, or the ``judge_request_failed`` verdict."""
+    message = ChatMessageUser(content=image_and_text(None, prompt))
+    output = await generate_or_failure(get_model(role=GRADER_ROLE), [message], JUDGE_CONFIG)
+    if isinstance(output, str):
+        return Evaluation(None, "model", f"the judge failed: {output}", JUDGE_REQUEST_FAILED)
+    return output.completion

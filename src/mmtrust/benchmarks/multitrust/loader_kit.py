@@ -25,13 +25,13 @@ import io
 import json
 import logging
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
 from mmtrust.benchmarks.multitrust.items import RawItem, SubsetLoad
-from mmtrust.benchmarks.multitrust.rows import SubDataset
+from mmtrust.benchmarks.multitrust.rows import SubDataset, TaskSpec
 from mmtrust.datasets.images import image_file_problem
 
 logger = logging.getLogger(__name__)
@@ -41,6 +41,19 @@ SHOWN = ("own", "related")
 IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".bmp", ".gif", ".webp", ".tif", ".tiff"})
 """The files of an image folder that count as its images; any other file, and a hidden one
 (``.DS_Store``), is left out."""
+
+
+def check_call(
+    spec: TaskSpec, sub: SubDataset, layouts: Collection[str] | None = None, kind: str = ""
+) -> None:
+    """A loader's programming errors, raised: ``sub`` not one of ``spec``'s, a layout not
+    among ``layouts``, a variant that shows images from a row without an image folder."""
+    if sub not in spec.subsets:
+        raise ValueError(f"{sub.name!r} is not a sub-dataset of {spec.task_id}")
+    if layouts is not None and spec.layout not in layouts:
+        raise ValueError(f"{spec.task_id}'s layout {spec.layout!r} is not a {kind} one")
+    if sub.image in SHOWN and sub.images is None:
+        raise ValueError(f"{sub.name!r} shows images from the data root but names no folder")
 
 
 class RecordProblem(Exception):

@@ -40,11 +40,11 @@ from PIL import Image
 from mmtrust.benchmarks.multitrust import prompts
 from mmtrust.benchmarks.multitrust.items import RawItem, SubsetLoad
 from mmtrust.benchmarks.multitrust.loader_kit import (
-    SHOWN,
     JsonRecord,
     LoadContext,
     Parsed,
     RecordProblem,
+    check_call,
     done,
     image_name,
     object_of,
@@ -96,10 +96,7 @@ def load_subset(root: Path, spec: TaskSpec, sub: SubDataset) -> SubsetLoad:
     Raises ValueError only for a programming error (``sub`` not one of ``spec``'s, a table row
     without the image folder or section its layout needs); bad data is reported, never raised.
     """
-    if sub not in spec.subsets:
-        raise ValueError(f"{sub.name!r} is not a sub-dataset of {spec.task_id}")
-    if sub.image in SHOWN and sub.images is None:
-        raise ValueError(f"{sub.name!r} shows images from the data root but names no folder")
+    check_call(spec, sub)
     if spec.layout == "adv_nips" and sub.section not in ("untarget", "target"):
         raise ValueError(f"{sub.name!r} must read 'untarget' or 'target', not {sub.section!r}")
     context = LoadContext.of(

@@ -56,11 +56,11 @@ from typing import Any
 
 from mmtrust.benchmarks.multitrust.items import RawItem, SubsetLoad
 from mmtrust.benchmarks.multitrust.loader_kit import (
-    SHOWN,
     CsvRow,
     LoadContext,
     Parsed,
     RecordProblem,
+    check_call,
     csv_rows,
     done,
     image_name,
@@ -140,12 +140,7 @@ def load_fairness_privacy(root: Path, spec: TaskSpec, sub: SubDataset) -> Subset
     this module does not read, a variant showing images from a row without an image folder);
     bad data is reported, never raised.
     """
-    if sub not in spec.subsets:
-        raise ValueError(f"{sub.name!r} is not a sub-dataset of {spec.task_id}")
-    if spec.layout not in _READERS:
-        raise ValueError(f"{spec.task_id}'s layout {spec.layout!r} is not a fairness/privacy one")
-    if sub.image in SHOWN and sub.images is None:
-        raise ValueError(f"{sub.name!r} shows images from the data root but names no folder")
+    check_call(spec, sub, _READERS, "fairness/privacy")
     topics = spec.layout == "stereo_classification" and reads_topics(sub)
     reading = "stereo_statements" if topics else str(spec.layout)
     context = _Context.of(root, sub, EXPECTED[reading], look_beside=True)

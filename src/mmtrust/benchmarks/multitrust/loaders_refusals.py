@@ -59,11 +59,11 @@ from typing import Any, Literal
 from mmtrust.benchmarks.multitrust.items import RawItem, SubsetLoad
 from mmtrust.benchmarks.multitrust.loader_kit import IMAGE_SUFFIXES as IMAGE_SUFFIXES
 from mmtrust.benchmarks.multitrust.loader_kit import (
-    SHOWN,
     CsvRow,
     LoadContext,
     Parsed,
     RecordProblem,
+    check_call,
     csv_table,
     done,
     image_name,
@@ -124,14 +124,9 @@ def load_refusals(root: Path, spec: TaskSpec, sub: SubDataset) -> SubsetLoad:
     "force", a variant showing images from a row without an image folder); bad data is
     reported, never raised.
     """
-    if sub not in spec.subsets:
-        raise ValueError(f"{sub.name!r} is not a sub-dataset of {spec.task_id}")
-    if spec.layout not in _READERS:
-        raise ValueError(f"{spec.task_id}'s layout {spec.layout!r} is not a refusal one")
+    check_call(spec, sub, _READERS, "refusal")
     if spec.layout == "preferences" and sub.section not in (None, *PREFERENCE_SECTIONS):
         raise ValueError(f"{sub.name!r}: preferences has no section {sub.section!r}")
-    if sub.image in SHOWN and sub.images is None:
-        raise ValueError(f"{sub.name!r} shows images from the data root but names no folder")
     context = LoadContext.of(root, sub, EXPECTED[spec.layout])
     if not (context.root / context.file).is_file():
         return SubsetLoad([], f"annotation file not found: {context.fail(f'under {root}')}")

@@ -102,6 +102,7 @@ from mmtrust.benchmarks.multitrust.loader_kit import (
     LoadContext,
     Parsed,
     RecordProblem,
+    check_call,
     csv_rows,
     done,
     image_name,
@@ -174,12 +175,7 @@ def load_safety(root: Path, spec: TaskSpec, sub: SubDataset) -> SubsetLoad:
     section this module does not read, a variant showing images from a row without an image
     folder); bad data is reported, never raised.
     """
-    if sub not in spec.subsets:
-        raise ValueError(f"{sub.name!r} is not a sub-dataset of {spec.task_id}")
-    if spec.layout not in LAYOUTS:
-        raise ValueError(f"{spec.task_id}'s layout {spec.layout!r} is not a safety one")
-    if sub.image in SHOWN and sub.images is None:
-        raise ValueError(f"{sub.name!r} shows images from the data root but names no folder")
+    check_call(spec, sub, LAYOUTS, "safety")
     reader, format_name = _reader(spec, sub)
     context = LoadContext.of(Path(root), sub, EXPECTED[format_name])
     target = context.root / context.file

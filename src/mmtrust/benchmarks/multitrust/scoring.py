@@ -28,11 +28,11 @@ from mmtrust.benchmarks.multitrust import evaluators as ev
 from mmtrust.benchmarks.multitrust import evaluators_fairness_privacy as fp
 from mmtrust.benchmarks.multitrust.evaluation import (
     INPUT_ERROR,
-    JUDGE_CONFIG,
     NEEDS_GRADER,
     NO_RESPONSE,
     Evaluation,
     as_value,
+    ask_grader,
     unreadable,
 )
 from mmtrust.benchmarks.multitrust.metrics import INDEPENDENCE_ATTRIBUTES
@@ -43,7 +43,7 @@ from mmtrust.benchmarks.multitrust.scoring_safety import (
     safety_evaluation,
 )
 from mmtrust.datasets.schema import ItemMetadata
-from mmtrust.metrics.refusal import JUDGE_REPLY_UNPARSEABLE, JUDGE_REQUEST_FAILED
+from mmtrust.metrics.refusal import JUDGE_REPLY_UNPARSEABLE
 from mmtrust.scoring.answer import extract_option
 from mmtrust.solving import GRADER_ROLE, first_image, generate_or_failure, image_and_text
 
@@ -259,11 +259,9 @@ async def _graded(
         prompt = template.format(pred=reply, img_size=_toolbox_size(item))
     else:
         prompt = template.format(pred=reply, label=label)
-    message = ChatMessageUser(content=image_and_text(None, prompt))
-    output = await generate_or_failure(get_model(role=GRADER_ROLE), [message], JUDGE_CONFIG)
-    if isinstance(output, str):
-        return Evaluation(None, "model", f"the judge failed: {output}", JUDGE_REQUEST_FAILED)
-    said = output.completion
+    said = await ask_grader(prompt)
+    if isinstance(said, Evaluation):
+        return said
     metadata = {"judge_prompt": prompt, "judge_reply": said}
     if evaluator == "rating":
         rating = ev.parse_rating(said, mode)

@@ -20,22 +20,19 @@ from dataclasses import dataclass
 from string import Formatter
 from typing import Any
 
-from inspect_ai.model import ChatMessageUser, get_model
-
 from mmtrust.benchmarks.multitrust import evaluators as ev
 from mmtrust.benchmarks.multitrust import safety_scorers as scorers
 from mmtrust.benchmarks.multitrust.evaluation import (
     INPUT_ERROR,
-    JUDGE_CONFIG,
     NEEDS_GRADER,
     NO_RESPONSE,
     Evaluation,
     as_value,
+    ask_grader,
 )
 from mmtrust.datasets.schema import ItemMetadata
-from mmtrust.metrics.refusal import JUDGE_REPLY_UNPARSEABLE, JUDGE_REQUEST_FAILED
+from mmtrust.metrics.refusal import JUDGE_REPLY_UNPARSEABLE
 from mmtrust.scoring.refusal import classify_refusal
-from mmtrust.solving import GRADER_ROLE, generate_or_failure, image_and_text
 
 REFUSAL_JUDGES: dict[str, str] = {"mmtrust": "mmtrust", "faithful": "multitrust-2025"}
 """The refusal judge by evaluator mode: mmtrust's validated judge (rules and learned head), or
@@ -148,11 +145,9 @@ async def judged_evaluation(
     if absent:
         return Evaluation(None, "model", f"the judge template needs {absent}", INPUT_ERROR)
     prompt = template.format(**{name: fields[name] for name in wanted})
-    message = ChatMessageUser(content=image_and_text(None, prompt))
-    output = await generate_or_failure(get_model(role=GRADER_ROLE), [message], JUDGE_CONFIG)
-    if isinstance(output, str):
-        return Evaluation(None, "model", f"the judge failed: {output}", JUDGE_REQUEST_FAILED)
-    said = output.completion
+    said = await ask_grader(prompt)
+    if isinstance(said, Evaluation):
+        return said
     metadata = {"judge_prompt": prompt, "judge_reply": said}
     verdict = ev.read_judge_verdict(said)
     if verdict is None:
