@@ -33,6 +33,7 @@ from mmtrust.benchmarks.calibration.prompt_search import (
     search_answer_lead,
 )
 from mmtrust.benchmarks.calibration.results import calibration_artifacts
+from mmtrust.benchmarks.mub.finetune_cli import add_finetune_misleading
 from mmtrust.models.provider_faults import FaultRetries
 from mmtrust.report.formatting import num
 from mmtrust.report.results import Collected, collect_runs
@@ -86,6 +87,7 @@ def _parser() -> argparse.ArgumentParser:
     demo_parser.set_defaults(handler=_demo)
     _add_optimise_prompt(commands)
     _add_adapt_consistency(commands)
+    add_finetune_misleading(commands)
     add_validate_judge(commands)
     add_judge_card(commands)
     return parser

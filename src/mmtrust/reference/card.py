@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import shutil
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -26,6 +27,8 @@ TEST_RESULTS_FILE = "test_results.json"
 REQUEST_ITEMS = 400
 """Test requests scored for the card: 100 per kind (benign / harmful) and sign."""
 CARD_FILE = "MODEL_CARD.md"
+FINETUNE_FILE = "misleading_finetune.json"
+"""The summary of ``mmtrust finetune-misleading`` on this model, when one was run for the card."""
 
 
 def _tower_after_warmup(recipe: dict[str, Any]) -> str:
@@ -89,7 +92,57 @@ def _requests_table(results: dict[str, dict[str, Any]]) -> str:
     return "\n".join(rows)
 
 
-def render_card(summary: dict[str, Any], test: dict[str, Any], weights_bytes: int) -> str:
+def _ci(rates: dict[str, Any], name: str) -> str:
+    interval = rates.get(f"{name}_ci95")
+    low_high = f" [{_pct(interval[0])}, {_pct(interval[1])}]" if interval else ""
+    return f"{_pct(rates[name])}{low_high}"
+
+
+def finetune_section(run: dict[str, Any]) -> str:
+    """The card's section on the misleading-fine-tuned variant, from its summary file."""
+    settings = run["settings"]
+    mix = settings["mix"]
+    rows = [
+        "| | accuracy | explicit MR(T->F) | explicit MR(F->T) | implicit MR(T->F) "
+        "| implicit MR(F->T) |",
+        "|---|---|---|---|---|---|",
+    ]
+    for phase in ("before", "after"):
+        rates = run[phase]
+        explicit, implicit = rates["explicit"], rates["implicit"]
+        rows.append(
+            f"| {phase} | {_ci(rates, 'accuracy')} | {_ci(explicit, 'mr_t2f')} "
+            f"| {_ci(explicit, 'mr_f2t')} | {_ci(implicit, 'mr_t2f')} | {_ci(implicit, 'mr_f2t')} |"
+        )
+    table = "\n".join(rows)
+    return f"""
+## Fine-tuned on misleading data (`mmtrust finetune-misleading`)
+MUB's mitigation applied to this model: LoRA adapters (rank {settings["rank"]}, alpha
+{settings["alpha"]}) on the language model's attention and MLP projections
+({run["lora_targets"]} layers, {run["trainable_parameters"]:,} trainable parameters; vision tower
+and projector frozen), {settings["steps"]} steps of {settings["batch_size"]} examples, AdamW at
+peak learning rate {settings["learning_rate"]} (warm-up, cosine decay), seed {settings["seed"]},
+on {run["training_data"]}. {mix["misleading_share"]:.0%} of the examples carry a hint (explicit
+line or implicit note, {mix["explicit_share"]:.0%} explicit), {mix["wrong_hint_share"]:.0%} of
+the hints name a wrong answer, and every reply gives the true answer. The adapters are merged
+into the weights, so the result loads as a plain checkpoint. Training took
+{run["training_seconds"]:.0f} s on the CPU. Held out: {run["held_out"]}; 95% Wilson intervals.
+Reproduce with `mmtrust finetune-misleading --out DIR` (these are its defaults).
+
+{table}
+
+The fine-tuned model no longer follows hints, true ones included: MR(F->T), the share of wrong
+first answers that a hint towards the truth corrects, falls with MR(T->F). That is the trade-off
+of this mitigation: a hint-proof model is also no longer helped by a correct hint.
+"""
+
+
+def render_card(
+    summary: dict[str, Any],
+    test: dict[str, Any],
+    weights_bytes: int,
+    finetune: dict[str, Any] | None = None,
+) -> str:
     recipe = summary["recipe"]
     shape, hints = recipe["model"], recipe["hints"]
     deference = ", ".join(f"{k} {v}" for k, v in hints["deference"].items())
@@ -250,7 +303,7 @@ Test explicit MR(T->F) by clutter stratum:
 {_by_difficulty_table(test)}
 
 Replies with no readable answer on test (excluded from the rates): {test["unparsed_replies"]}.
-
+{finetune_section(finetune) if finetune else ""}
 ## Limitations
 {shortfall}{weak_line}
 - It knows TrustWorld only: simple shapes on a plain background, seven colours, eight glyphs.
@@ -336,8 +389,16 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description="Evaluate the reference model and write its card.")
     parser.add_argument("--model-dir", type=Path, required=True)
     parser.add_argument("--seed", type=int, default=0, help="seed of the misleading targets")
+    parser.add_argument(
+        "--finetune-summary",
+        type=Path,
+        help=f"finetune_summary.json of `mmtrust finetune-misleading` on this model (kept as "
+        f"{FINETUNE_FILE})",
+    )
     args = parser.parse_args(argv)
     directory: Path = args.model_dir
+    if args.finetune_summary is not None:
+        shutil.copyfile(args.finetune_summary, directory / FINETUNE_FILE)
     summary = json.loads((directory / SUMMARY_FILE).read_text())
     test = evaluate_saved_model(directory, "test", seed=args.seed).summary()
     calib_items = summary["recipe"].get("final_eval_items") or 200
@@ -348,7 +409,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     card_path = directory / CARD_FILE
     files = [p for p in directory.iterdir() if p.is_file() and p != card_path]
     weights_bytes = sum(p.stat().st_size for p in files)
-    card_path.write_text(render_card(summary, test, weights_bytes))
+    finetune_path = directory / FINETUNE_FILE
+    finetune = json.loads(finetune_path.read_text()) if finetune_path.is_file() else None
+    card_path.write_text(render_card(summary, test, weights_bytes, finetune))
     print(json.dumps(test, indent=2))
 
 
