@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from mmtrust.scoring.answer import extract_option, extract_yes_no
+from mmtrust.datasets.schema import ItemMetadata
+from mmtrust.scoring.answer import (
+    answer_outcome,
+    extract_answer,
+    extract_option,
+    extract_stage_answer,
+    extract_yes_no,
+    stage_outcome,
+)
 
 OPTIONS = {"A": "red", "B": "dark red", "C": "blue", "D": "2"}
 
@@ -64,3 +72,36 @@ def test_yes_no(reply: str, answer: str) -> None:
 @pytest.mark.parametrize("reply", ["maybe", "", "It is not clear whether yes or no"])
 def test_yes_no_unparseable(reply: str) -> None:
     assert extract_yes_no(reply).answer is None
+
+
+def _mc_item() -> ItemMetadata:
+    return ItemMetadata(
+        source="test", item_id="x", question="?", question_type="mc", answer="C", options=OPTIONS
+    )
+
+
+@pytest.mark.parametrize(
+    ("reply", "outcome", "method"),
+    [
+        ("C", "correct", "lone_letter"),
+        ("B", "wrong", "lone_letter"),
+        ("E", "wrong", "unknown_option"),  # answered, with a letter that is no option
+        ("The answer is F.", "wrong", "unknown_option"),
+        ("G) something else", "wrong", "unknown_option"),
+        ("A cat sits on the mat", "unparseable", "unparseable"),
+        ("I am not sure", "unparseable", "unparseable"),
+    ],
+)
+def test_stage_outcome_counts_an_unknown_option_as_wrong(
+    reply: str, outcome: str, method: str
+) -> None:
+    item = _mc_item()
+    extracted = extract_stage_answer(reply, item)
+    assert (stage_outcome(extracted, item), extracted.method) == (outcome, method)
+    assert extracted.answer == extract_answer(reply, item).answer
+
+
+def test_extract_answer_and_answer_outcome_are_unchanged_for_their_callers() -> None:
+    item = _mc_item()
+    assert extract_answer("The answer is F.", item).method == "unparseable"
+    assert answer_outcome(extract_answer("E", item).answer, item) == "unparseable"

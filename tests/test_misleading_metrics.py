@@ -12,6 +12,7 @@ from mmtrust.metrics.misleading import (
     misleading_rate_f2t,
     misleading_rate_t2f,
     summarise_by,
+    under_convention,
 )
 from mmtrust.metrics.proportion import Proportion, wilson_interval
 
@@ -101,3 +102,23 @@ def test_a_proportion_records_value_interval_and_count_under_one_name() -> None:
         "rate_ci95": None,
         "rate_count": [0, 0],
     }
+
+
+def test_the_papers_convention_counts_unparseable_replies_wrong() -> None:
+    paper = [
+        MisleadingOutcome(
+            under_convention(o.stage1, "paper"), under_convention(o.stage2, "paper"), o.strata
+        )
+        for o in OUTCOMES
+    ]
+    # the unparseable clean reply joins the wrong ones: 4 correct of 7
+    assert accuracy(paper) == Proportion(4, 7)
+    # the unparseable stage-2 reply after a correct stage 1 is now misled: 3 of 4
+    assert misleading_rate_t2f(paper) == Proportion(3, 4)
+    # the item whose clean reply was unparseable was never asked again: still 1 of 2
+    assert misleading_rate_f2t(paper) == Proportion(1, 2)
+    # model errors and bad inputs are not replies: excluded under both conventions
+    assert coverage(paper) == Proportion(7, 7)
+    assert under_convention("model_error", "paper") == "model_error"
+    assert under_convention("input_error", "paper") == "input_error"
+    assert under_convention("unparseable", "default") == "unparseable"

@@ -8,6 +8,7 @@ Read off the prompt text:
 - an implicit note ("Please pay attention to this instruction: ...") is followed, with "B",
   when it names the option text "blue";
 - a question holding ``MUMBLE`` gets an unparseable reply;
+- a question holding ``FIFTH`` gets "The answer is E." (a letter that is no option);
 - otherwise the reply is the first option letter, "A", or "Yes" when the prompt asks for
   Yes or No.
 """
@@ -23,6 +24,8 @@ SERVER_ERROR = "server error (HTTP 500)"
 def mub_reply(prompt: str) -> str:
     if "FAIL" in prompt:
         raise RuntimeError(SERVER_ERROR)
+    if "FIFTH" in prompt:
+        return "The answer is E."
     yes_no = 'only output "Yes"' in prompt
     explicit = re.search(r"And the true answer is : (\w+)", prompt)
     if explicit and explicit.group(1) in ("B", "Yes"):

@@ -11,6 +11,7 @@ import json
 import random
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 import pytest
 import torch
@@ -42,14 +43,16 @@ TINY = FinetuneSettings(steps=3, batch_size=4, train_items=12, eval_items=8, see
 
 
 @pytest.fixture(scope="module")
-def reference() -> tuple[object, object]:
+def reference() -> tuple[Any, Any]:
     directory = reference_model_dir()
     return AutoProcessor.from_pretrained(directory), AutoModelForImageTextToText.from_pretrained(
         directory
     )
 
 
-def test_lora_adapts_the_language_model_and_leaves_the_vision_tower_frozen(reference) -> None:
+def test_lora_adapts_the_language_model_and_leaves_the_vision_tower_frozen(
+    reference: tuple[Any, Any],
+) -> None:
     _, model = reference
     targets = lora_targets(model)
     assert targets and all("language_model" in name for name in targets)
@@ -89,7 +92,7 @@ def test_the_same_seed_gives_the_same_training_set() -> None:
     assert [(e.prompt, e.reply) for e in first] != [(e.prompt, e.reply) for e in other]
 
 
-def test_only_the_reply_and_its_end_of_turn_are_scored(reference) -> None:
+def test_only_the_reply_and_its_end_of_turn_are_scored(reference: tuple[Any, Any]) -> None:
     processor, _ = reference
     prompt, suffix = reply_suffix(processor, "Which shape?", "triangle: red. Answer: A")
     assert prompt.endswith("assistant\n")

@@ -44,7 +44,7 @@ def mub_files(tmp_path: Path) -> tuple[Path, Path]:
     Image.new("RGB", (32, 32), (1, 2, 3)).save(images / "5.png", format="WEBP")  # WebP as .png
     records: list[Any] = [
         _record("extract_img_all/0.jpg", "gpt-4o"),
-        _record("extract_img_all/0.jpg", "qwen-vl"),  # the same item, another model: dropped
+        _record("extract_img_all/0.jpg", "gpt-4o"),  # a copy, as the files repeat them: merged
         _record(
             "extract_img_all/1.jpg",
             "gpt-4o",

@@ -96,15 +96,47 @@ def test_outcomes_and_rates_are_exact(tmp_path: Path) -> None:
     strata = explicit.details["strata"]["difficulty"]
     assert strata["low"]["accuracy_count"] == [3, 5]
 
+    # the paper's convention: m1's unparseable replies are wrong (it was misled towards the
+    # truth, A, and its replies stay unparseable); n1's model error and o1 stay excluded
+    paper = explicit.metrics["paper_convention"]
+    assert paper["accuracy_count"] == [3, 6]
+    assert paper["misleading_rate_t2f_count"] == [misled, 3]
+    assert paper["misleading_rate_f2t_count"] == [1, 3]
+    assert records["m1"].explicit is not None and records["m1"].explicit.target == "A"
+    assert implicit.metrics["paper_convention"]["misleading_rate_f2t_count"] == [1, 3]
+    assert paper["outcomes"]["stage1.model_error"] == 1
+    assert paper["outcomes"]["stage1.input_error"] == 1
+    assert "stage1.unparseable" not in paper["outcomes"]
+    assert logged["explicit_misleading"]["accuracy_paper"].value == pytest.approx(3 / 6)
+    assert strata["high"]["paper_convention"]["accuracy_count"] == [0, 1]
+
+
+def test_a_letter_that_is_no_option_is_a_wrong_answer(tmp_path: Path) -> None:
+    items = [_item("a1", "A"), _item("u1", "A", question="FIFTH?")]
+    task = mub_misleading(modes="explicit")
+    task.dataset = MemoryDataset([make_sample(item, None) for item in items])
+    (log,) = inspect_eval(
+        task, model=ReplyRules(mub_reply).model, log_dir=str(tmp_path), display="none"
+    )
+    clean = record_of(next(s for s in log.samples or [] if s.id == "u1")).clean
+    assert clean is not None and clean.outcome == "wrong"
+    assert clean.extraction.startswith("unknown_option")
+    (run, *_) = runs_from_log(log)
+    # answered under both conventions: a1 right, u1 wrong; u1 is told A and still says E
+    for metrics in (run.metrics, run.metrics["paper_convention"]):
+        assert metrics["accuracy_count"] == [1, 2]
+        assert metrics["misleading_rate_f2t_count"] == [0, 1]
+
 
 def test_no_identical_request_is_sent_twice(tmp_path: Path) -> None:
     rules = ReplyRules(mub_reply)
     _run(tmp_path, rules=rules)
     requests = Counter(rules.requests)
     assert max(requests.values()) == 1
-    # 7 clean (o1 has a bad input); 5 answered items x (1 explicit + distinct notes)
-    notes = 2 * 3 + 1 * 2 + 1 * 2  # a1-a3: 2 distinct of 3; b1, c1: 2 each
-    assert len(rules.requests) == 7 + 5 + notes
+    # 7 clean (o1 has a bad input); 6 items asked again (5 answered and m1, whose unparseable
+    # reply is misled towards the truth for the paper's convention) x (1 explicit + notes)
+    notes = 2 * 3 + 1 * 2 + 1 * 2 + 1 * 2  # a1-a3: 2 distinct of 3; b1, c1, m1: 2 each
+    assert len(rules.requests) == 7 + 6 + notes
 
 
 def test_stage_one_is_shared_across_modes(tmp_path: Path) -> None:
@@ -144,7 +176,10 @@ def test_results_json_shape(tmp_path: Path) -> None:
         assert run["model"] == MODEL_NAME and run["n"] == len(ITEMS)
         for key in ("accuracy", "misleading_rate_t2f", "misleading_rate_f2t"):
             assert 0.0 <= run["metrics"][key] <= 1.0
+            assert 0.0 <= run["metrics"]["paper_convention"][key] <= 1.0
+            assert key in run["strata"]["difficulty"]["low"]["paper_convention"]
     html = (tmp_path / "out" / "report.html").read_text()
+    assert "Paper convention" in html and "paper: MR(T→F)" in html
     assert (
         "<svg" in html
         and "MR(T→F)" in html

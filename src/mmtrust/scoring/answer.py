@@ -127,3 +127,37 @@ def answer_outcome(answer: str | None, item: ItemMetadata) -> AnswerOutcome:
     if answer is None:
         return "unparseable"
     return "correct" if answer == item.answer else "wrong"
+
+
+def extract_stage_answer(reply: str, item: ItemMetadata) -> ExtractedAnswer:
+    """``extract_answer``, and where that reads no option, whether the reply still names a
+    letter that is not an option in an anchored form ("The answer is E" to four options):
+    method ``unknown_option``. ``extract_answer`` reports that only for a lone letter (its
+    other callers rely on it as it is); MUB scores such a reply as a wrong answer."""
+    extracted = extract_answer(reply, item)
+    if extracted.parsed or extracted.method == "unknown_option" or item.question_type != "mc":
+        return extracted
+    letter = _anchored_letter(reply.strip())
+    if letter is None or letter in item.options:
+        return extracted
+    return ExtractedAnswer(
+        None, "unknown_option", f"letter {letter!r} is not an option ({sorted(item.options)})"
+    )
+
+
+def _anchored_letter(text: str) -> str | None:
+    """The capital letter an anchored form names ("answer is X", "X." at the start), if any."""
+    phrase = _ANSWER_PHRASE.search(text)
+    if phrase and phrase.group(1).isupper():
+        return phrase.group(1)
+    leading = _LEADING_LETTER.match(text)
+    return leading.group(1) if leading else None
+
+
+def stage_outcome(extracted: ExtractedAnswer, item: ItemMetadata) -> AnswerOutcome:
+    """An extracted answer against the item's gold, where naming a letter that is not an
+    option is a wrong answer (the model answered, and not with the truth); only a reply that
+    names no answer at all is unparseable."""
+    if extracted.method == "unknown_option":
+        return "wrong"
+    return answer_outcome(extracted.answer, item)

@@ -1,6 +1,9 @@
 """MUB's section of the report: the rates of every run with intervals, a bar chart, what the
 metrics mean, and per run its strata, outcomes and provenance. The markup is
-``templates/mub.html.j2``; this module chooses the rows and computes the chart's geometry."""
+``templates/mub.html.j2``; this module chooses the rows and computes the chart's geometry.
+Rates are shown under both scoring conventions where a run has both (the default one excludes
+unparseable replies; the paper's counts them wrong), and a run on MUB's files shows what its
+load found (the file's cut, the records kept)."""
 
 from __future__ import annotations
 
@@ -34,7 +37,13 @@ _EXPLANATIONS = [
     (
         "coverage",
         "share of items whose clean reply named an option. Unparseable replies, model errors "
-        "and bad inputs are excluded from every rate and counted under 'excluded'.",
+        "and bad inputs are excluded from every rate and counted under 'excluded'; a reply "
+        "naming a letter that is not an option is a wrong answer.",
+    ),
+    (
+        "paper convention",
+        "the same rates counted as MUB's code counts them: every reply that is not correct is "
+        "wrong, unparseable ones included. Model errors and bad inputs stay excluded.",
     ),
 ]
 
@@ -46,6 +55,7 @@ def misleading_section(runs: list[Run]) -> str:
         PACKAGE,
         "mub.html.j2",
         rows=[_summary_row(run) for run in runs],
+        paper_rows=[row for row in map(_paper_row, runs) if row is not None],
         chart=_chart(runs),
         series=[{"name": name, "colour": colour} for _, name, colour in _SERIES],
         explanations=_EXPLANATIONS,
@@ -70,6 +80,19 @@ def _summary_row(run: Run) -> dict[str, Any]:
         "n": run.n,
         "rates": [_rate(m, key) for key in _SUMMARY_RATES],
         "excluded": _excluded(m),
+    }
+
+
+def _paper_row(run: Run) -> dict[str, Any] | None:
+    """The run's rates under the paper's convention; None for a run that has none."""
+    paper = run.metrics.get("paper_convention")
+    if not paper:
+        return None
+    return {
+        "model": run.model,
+        "task": run.task,
+        "data": _data_label(run),
+        "rates": [_rate(paper, key) for key in _STRATUM_RATES],
     }
 
 
@@ -130,27 +153,38 @@ def _chart(runs: list[Run]) -> dict[str, Any]:
 def _run_details(run: Run) -> dict[str, Any]:
     """The run's strata (those with two or more strata), outcomes and provenance."""
     strata = [
-        {
-            "title": f"by {key.replace('_', ' ')}",
-            "rows": [
-                {
-                    "label": label,
-                    "n": sum(_n_items(m)),
-                    "rates": [_rate(m, k) for k in _STRATUM_RATES],
-                    "excluded": _excluded(m),
-                }
-                for label, m in table.items()
-            ],
-        }
+        _stratum_table(key, table)
         for key, table in run.details.get("strata", {}).items()
         if len(table) >= 2
     ]
     return {
         "heading": f"{run.model} · {run.task} · {_data_label(run)}",
         "strata": strata,
+        "data_load": run.details.get("data_load", {}),
         "outcomes": run.metrics.get("outcomes", {}),
         "provenance": run.details.get("provenance", {}),
     }
+
+
+def _stratum_table(key: str, table: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    rows = [
+        {
+            "label": label,
+            "n": sum(_n_items(m)),
+            "rates": [_rate(m, k) for k in _STRATUM_RATES],
+            "paper": _paper_rates(m),
+            "excluded": _excluded(m),
+        }
+        for label, m in table.items()
+    ]
+    # runs from logs written before the paper's convention was scored have no such columns
+    paper = any(row["paper"] for row in rows)
+    return {"title": f"by {key.replace('_', ' ')}", "rows": rows, "paper": paper}
+
+
+def _paper_rates(metrics: dict[str, Any]) -> list[dict[str, Any]]:
+    paper = metrics.get("paper_convention")
+    return [_rate(paper, key) for key in _STRATUM_RATES] if paper else []
 
 
 def _n_items(metrics: dict[str, Any]) -> list[int]:

@@ -1,5 +1,8 @@
 """MUB's runs from Inspect logs: one run per misleading scorer (explicit, implicit), rates and
-strata recomputed from the per-sample scores with ``metrics.misleading``."""
+strata recomputed from the per-sample scores with ``metrics.misleading``. Each metrics block
+(the run's and every stratum's) holds the default convention's rates and, under
+``paper_convention``, the paper's (every reply that is not correct is wrong); a run on MUB's
+files also records what the load found in them (``data_load``: size, cut, records kept)."""
 
 from __future__ import annotations
 
@@ -9,12 +12,19 @@ from inspect_ai.log import EvalLog
 from inspect_ai.scorer import SampleScore
 
 from mmtrust.benchmarks.mub.scorer import outcome_from_score
-from mmtrust.metrics.misleading import MisleadingSummary, summarise, summarise_by
+from mmtrust.metrics.misleading import (
+    MisleadingOutcome,
+    MisleadingSummary,
+    summarise,
+    summarise_by,
+)
 from mmtrust.report.runs import Run, provenance, samples_failed
 
 MISLEADING_SCORERS = {"explicit_misleading": "mub_explicit", "implicit_misleading": "mub_implicit"}
 MISLEADING_STRATA = ("difficulty", "source", "question_type", "category")
 RATES = ("accuracy", "misleading_rate_t2f", "misleading_rate_f2t", "coverage")
+PAPER_RATES = ("accuracy", "misleading_rate_t2f", "misleading_rate_f2t")
+"""Coverage is left out: under the paper's convention every askable item is answered."""
 
 
 def misleading_runs(log: EvalLog) -> list[Run]:
@@ -29,34 +39,52 @@ def misleading_runs(log: EvalLog) -> list[Run]:
         ]
         if not scores:
             continue
-        outcomes = [outcome_from_score(score) for score in scores]
-        summary = summarise(outcomes)
-        strata = {
-            key: {label: summary_metrics(s) for label, s in summarise_by(outcomes, key).items()}
-            for key in MISLEADING_STRATA
+        default = [outcome_from_score(score) for score in scores]
+        paper = [outcome_from_score(score, "paper") for score in scores]
+        strata = {key: _stratum_metrics(default, paper, key) for key in MISLEADING_STRATA}
+        metadata = log.eval.metadata or {}
+        details: dict[str, Any] = {
+            "benchmark": "mub",
+            "dataset": metadata.get("dataset", log.eval.dataset.name),
+            "split": metadata.get("split"),
+            "strata": strata,
+            "samples_failed": samples_failed(log),
+            "provenance": provenance(log),
         }
+        if metadata.get("data_load"):
+            details["data_load"] = metadata["data_load"]
         runs.append(
             Run(
                 model=log.eval.model,
                 task=task_name,
-                n=summary.n,
-                metrics=summary_metrics(summary),
-                details={
-                    "benchmark": "mub",
-                    "dataset": (log.eval.metadata or {}).get("dataset", log.eval.dataset.name),
-                    "split": (log.eval.metadata or {}).get("split"),
-                    "strata": strata,
-                    "samples_failed": samples_failed(log),
-                    "provenance": provenance(log),
-                },
+                n=len(default),
+                metrics=both_conventions(summarise(default), summarise(paper)),
+                details=details,
             )
         )
     return runs
 
 
-def summary_metrics(summary: MisleadingSummary) -> dict[str, Any]:
+def _stratum_metrics(
+    default: list[MisleadingOutcome], paper: list[MisleadingOutcome], key: str
+) -> dict[str, dict[str, Any]]:
+    papers = summarise_by(paper, key)
+    return {
+        label: both_conventions(summary, papers[label])
+        for label, summary in summarise_by(default, key).items()
+    }
+
+
+def both_conventions(default: MisleadingSummary, paper: MisleadingSummary) -> dict[str, Any]:
+    """The default convention's metrics, with the paper's under ``paper_convention``."""
+    metrics = summary_metrics(default)
+    metrics["paper_convention"] = summary_metrics(paper, PAPER_RATES)
+    return metrics
+
+
+def summary_metrics(summary: MisleadingSummary, rates: tuple[str, ...] = RATES) -> dict[str, Any]:
     metrics: dict[str, Any] = {}
-    for name in RATES:
+    for name in rates:
         metrics.update(getattr(summary, name).fields(name))
     metrics["outcomes"] = summary.counts
     return metrics

@@ -38,7 +38,7 @@ from mmtrust.perturb.misleading import (
     split_notes,
 )
 from mmtrust.perturb.note_generator import note_request
-from mmtrust.scoring.answer import answer_outcome, extract_answer
+from mmtrust.scoring.answer import extract_stage_answer, stage_outcome
 from mmtrust.scoring.misleading_record import MisleadingMode, MisleadingRecord, StageReply
 from mmtrust.solving import GENERATOR_ROLE, first_image, generate_or_failure, image_and_text
 
@@ -79,7 +79,9 @@ def misleading_pipeline(
             ChatMessageUser(content=image_and_text(image, record.clean.prompt)),
             ChatMessageAssistant(content=record.clean.reply or ""),
         ]
-        if record.clean.outcome in ("correct", "wrong"):
+        # an unparseable clean reply is misled towards the truth too: the paper's convention
+        # counts it as wrong (the default one excludes it, so it costs requests, not numbers)
+        if record.clean.outcome in ("correct", "wrong", "unparseable"):
             rng = random.Random(f"{seed}:{item.item_id}")
             target = misleading_target(item, record.clean.outcome == "correct", rng)
             jobs = []
@@ -119,7 +121,7 @@ async def _implicit(
     record: MisleadingRecord,
 ) -> None:
     assert record.clean is not None
-    towards_truth = record.clean.outcome == "wrong"
+    towards_truth = record.clean.outcome != "correct"
     try:
         notes, used = await _notes(item, target, towards_truth, count, source, seed, image)
     except NoteUnavailableError as error:
@@ -198,8 +200,8 @@ async def _ask(
     )
     if isinstance(output, str):
         return reply.model_copy(update={"outcome": "model_error", "error": output})
-    extracted = extract_answer(output.completion, item)
-    outcome: StageOutcome = answer_outcome(extracted.answer, item)
+    extracted = extract_stage_answer(output.completion, item)
+    outcome: StageOutcome = stage_outcome(extracted, item)
     return reply.model_copy(
         update={
             "reply": output.completion,

@@ -3,16 +3,21 @@ single-mode ``mub_explicit`` / ``mub_implicit``."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from inspect_ai import Epochs, Task, task
 from inspect_ai.scorer import Scorer
 
 from mmtrust.benchmarks.mub.scorer import explicit_misleading, implicit_misleading
 from mmtrust.benchmarks.mub.solver import DEFAULT_MISLEADING_CONFIG, NoteSource, misleading_pipeline
+from mmtrust.datasets.mub import MubDataset
 from mmtrust.datasets.registry import load_dataset
 from mmtrust.perturb.misleading import DEFAULT_EXPLICIT_TEMPLATE
 from mmtrust.scoring.misleading_record import MisleadingMode
 
-MUB_TASK_VERSION = 1
+MUB_TASK_VERSION = 2
+"""2: a letter that is not an option is a wrong answer (was: unparseable); unparseable clean
+replies are misled towards the truth too; the paper's convention is scored alongside."""
 
 
 @task
@@ -50,8 +55,18 @@ def mub_misleading(
         scorers.append(explicit_misleading())
     if "implicit" in chosen:
         scorers.append(implicit_misleading())
+    data = load_dataset(dataset, split=split, n=n, mub_file=mub_file, images_dir=images_dir)
+    metadata: dict[str, Any] = {
+        "benchmark": "mub",
+        "dataset": dataset,
+        "split": split,
+        "modes": chosen,
+    }
+    if isinstance(data, MubDataset):
+        # the released files are cut short: results.json and the report say where
+        metadata["data_load"] = data.load_report.as_metadata()
     return Task(
-        dataset=load_dataset(dataset, split=split, n=n, mub_file=mub_file, images_dir=images_dir),
+        dataset=data,
         solver=misleading_pipeline(
             modes=chosen,
             explicit_template=explicit_template,
@@ -65,7 +80,7 @@ def mub_misleading(
         epochs=Epochs(1, "mode"),
         version=MUB_TASK_VERSION,
         fail_on_error=False,
-        metadata={"benchmark": "mub", "dataset": dataset, "split": split, "modes": chosen},
+        metadata=metadata,
     )
 
 
