@@ -29,6 +29,13 @@ def _summary(run: Run) -> str:
     line = f"  ECE {num(m.get('ece'))}"
     if m.get("ece_scaled") is not None:
         line += f" -> {num(m.get('ece_scaled'))} after temperature scaling"
+    for condition, entry in (m.get("image_conditions") or {}).items():
+        shift = entry.get("shift")
+        if shift:
+            line += (
+                f"; {condition} image: accuracy {num(entry.get('accuracy'))}, "
+                f"confidence shift {num(shift.get('mean_confidence_shift'))}"
+            )
     return line
 
 
@@ -44,13 +51,20 @@ BENCHMARK = Benchmark(
         "calibration": Suite(
             "Calibration on TrustWorld test (ECE, Brier, AUROC, risk-coverage, before and after "
             "temperature scaling fitted on calib) and IDK (answerable / unanswerable items)",
-            (SuiteTask("mmtrust/calibration"), SuiteTask("mmtrust/idk")),
+            (
+                SuiteTask("mmtrust/calibration", {"image_conditions": "shown,none"}),
+                SuiteTask("mmtrust/idk"),
+            ),
         )
     },
     # MUB's clean prompt: the form the reference model was trained to answer (the paper's
-    # "provide the option letter directly" wording is outside what it knows)
+    # "provide the option letter directly" wording is outside what it knows); the text-only
+    # condition beside the image: how far the confidence rests on what the model sees
     default_suite=(
-        SuiteTask("mmtrust/calibration", {"dataset": "trustworld", "prompt": "mub"}),
+        SuiteTask(
+            "mmtrust/calibration",
+            {"dataset": "trustworld", "prompt": "mub", "image_conditions": "shown,none"},
+        ),
         SuiteTask("mmtrust/idk", {"dataset": "trustworld", "prompt": "mub"}),
     ),
 )

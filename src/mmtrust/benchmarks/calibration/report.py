@@ -59,7 +59,57 @@ def calibration_section(runs: list[Run]) -> str:
         rows=[_row(run) for run in runs],
         explanations=_EXPLANATIONS,
         reliability=[_reliability(run) for run in runs],
+        conditions=[table for run in runs if (table := _conditions(run)) is not None],
+        condition_explanations=_CONDITION_EXPLANATIONS,
     )
+
+
+_CONDITION_NAMES = {
+    "shown": "image shown",
+    "none": "no image (text only)",
+    "blank": "blank grey image, same size",
+    "noise": "random-noise image, same size",
+}
+
+_CONDITION_EXPLANATIONS = [
+    (
+        "confidence shift",
+        "the mean, over the items answered in both conditions with a confidence, of the "
+        "confidence in this condition minus with the image shown (paired: the same items), "
+        "with its Student-t 95% interval; an interval that excludes 0 is a clear shift.",
+    ),
+    (
+        "accuracy shift",
+        "accuracy in this condition minus with the image, on the items answered in both; "
+        "right → wrong and wrong → right count those items, and the exact McNemar p-value "
+        "says whether the change is more than chance.",
+    ),
+]
+
+
+def _conditions(run: Run) -> dict[str, Any] | None:
+    """The run's image conditions side by side (None: asked in one condition only)."""
+    table = run.metrics.get("image_conditions")
+    if not table:
+        return None
+    rows = []
+    for condition, entry in table.items():
+        shift = entry.get("shift") or {}
+        rows.append(
+            {
+                "condition": _CONDITION_NAMES.get(condition, condition),
+                "reference": not shift,
+                "n": entry["n"],
+                "accuracy": entry.get("accuracy"),
+                "mean_confidence": entry.get("mean_confidence"),
+                "ece": entry.get("ece"),
+                "ece_ci95": entry.get("ece_ci95"),
+                "auroc": entry.get("auroc"),
+                "coverage": entry.get("coverage"),
+                "shift": shift,
+            }
+        )
+    return {"model": run.model, "rows": rows}
 
 
 def _row(run: Run) -> dict[str, Any]:

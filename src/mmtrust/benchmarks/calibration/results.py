@@ -5,6 +5,10 @@ items: both were asked the same prompts with their images, by the same model, in
 Scaling divides the options' log-probabilities at the answer position by T and renormalises;
 the confidence after scaling is the scaled probability of the option the reply answered (the
 answer itself does not change).
+
+A run asked in several image conditions reports its headline metrics (and temperature) for
+the reference condition, and per condition accuracy, confidence, ECE and AUROC beside the
+paired shift from the reference (``metrics["image_conditions"]``).
 """
 
 from __future__ import annotations
@@ -18,6 +22,8 @@ from inspect_ai.log import EvalLog
 from inspect_ai.scorer import Score
 
 from mmtrust.benchmarks.calibration.artifact import CalibrationArtifact
+from mmtrust.benchmarks.calibration.condition_shift import PairedItem, condition_shift
+from mmtrust.benchmarks.calibration.image_conditions import CONDITION_KEY
 from mmtrust.benchmarks.calibration.temperature import (
     TemperatureFit,
     apply_temperature,
@@ -54,7 +60,8 @@ def calibration_run_fields(log: EvalLog) -> tuple[int, dict[str, Any], dict[str,
     ]
     if not scores:
         return None
-    evaluated = [s for s in scores if _meta(s).get("role", "evaluate") == "evaluate"]
+    every_evaluated = [s for s in scores if _meta(s).get("role", "evaluate") == "evaluate"]
+    evaluated = [s for s in every_evaluated if _is_reference(s)]
     fitting = [s for s in scores if _meta(s).get("role") == "fit"]
     answered = [s for s in evaluated if s.value in ANSWERED]
     rated = [s for s in answered if _meta(s).get("confidence") is not None]
@@ -111,10 +118,86 @@ def calibration_run_fields(log: EvalLog) -> tuple[int, dict[str, Any], dict[str,
         details["reliability_scaled"] = [
             vars(b) for b in reliability_bins(scaling.confidences, correct)
         ]
+    found = {str(_meta(s).get(CONDITION_KEY)) for s in every_evaluated}
+    # in the order the task was given them (samples are logged in completion order)
+    asked = [str(c) for c in (log.eval.metadata or {}).get("image_conditions") or []]
+    conditions = [c for c in asked if c in found] + sorted(found - set(asked))
+    if len(conditions) > 1:
+        metrics["image_conditions"] = _condition_metrics(every_evaluated, conditions)
     artifact = (log.eval.metadata or {}).get("artifact")
     if artifact and rated and all(_meta(s).get("option_logprobs") for s in rated):
         _apply_artifact(artifact, rated, metrics, details)
     return len(evaluated), metrics, details
+
+
+def _is_reference(score: Score) -> bool:
+    return _meta(score).get(CONDITION_KEY) == _meta(score).get("reference_condition")
+
+
+def _condition_metrics(evaluated: list[Score], conditions: list[str]) -> dict[str, Any]:
+    """Per image condition (reference first): its items' metrics, and for the others the
+    paired shift from the reference on the items answered under both."""
+    by_condition = {
+        condition: {
+            str(_meta(s).get("item_id")): s
+            for s in evaluated
+            if str(_meta(s).get(CONDITION_KEY)) == condition
+        }
+        for condition in conditions
+    }
+    reference = next(str(_meta(s).get("reference_condition")) for s in evaluated)
+    ordered = [reference] + [c for c in conditions if c != reference]
+    table: dict[str, Any] = {}
+    for condition in ordered:
+        entry = _condition_entry(list(by_condition.get(condition, {}).values()))
+        if condition != reference:
+            pairs = _pairs(by_condition.get(reference, {}), by_condition[condition])
+            entry["shift"] = condition_shift(pairs).as_dict()
+        table[condition] = entry
+    return table
+
+
+def _condition_entry(rows: list[Score]) -> dict[str, Any]:
+    answered = [s for s in rows if s.value in ANSWERED]
+    rated = [s for s in answered if _meta(s).get("confidence") is not None]
+    askable = [s for s in rows if s.value not in ("input_error", "model_error")]
+    entry: dict[str, Any] = {
+        "n": len(rows),
+        "accuracy": Proportion(sum(s.value == "correct" for s in answered), len(answered)).value,
+        "coverage": Proportion(len(answered), len(askable)).value,
+        "outcomes": dict(Counter(str(s.value) for s in rows)),
+    }
+    if rated:
+        summary = calibration_summary(
+            [float(_meta(s)["confidence"]) for s in rated], [s.value == "correct" for s in rated]
+        )
+        entry.update(
+            rated=len(rated),
+            mean_confidence=summary.mean_confidence,
+            ece=summary.ece,
+            ece_ci95=[summary.ece_low, summary.ece_high],
+            auroc=summary.auroc,
+            brier=summary.brier,
+        )
+    return entry
+
+
+def _pairs(reference: dict[str, Score], other: dict[str, Score]) -> list[PairedItem]:
+    """The items answered (correct or wrong) under both conditions."""
+    pairs = []
+    for item_id, score in other.items():
+        base = reference.get(item_id)
+        if base is None or base.value not in ANSWERED or score.value not in ANSWERED:
+            continue
+        pairs.append(
+            PairedItem(
+                reference_correct=base.value == "correct",
+                other_correct=score.value == "correct",
+                reference_confidence=_meta(base).get("confidence"),
+                other_confidence=_meta(score).get("confidence"),
+            )
+        )
+    return pairs
 
 
 def _apply_artifact(

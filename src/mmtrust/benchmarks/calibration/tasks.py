@@ -9,6 +9,11 @@ items (TrustWorld calib by default) on which ``mmtrust report`` fits a temperatu
 ``evaluate`` items (TrustWorld test) on which ECE and the other metrics are reported, before
 and after that temperature. The paper's reference code fits its temperature on text-only
 inputs and tests with images; fitting on the very inputs it is tested on avoids that.
+
+``image_conditions`` asks the evaluate items again without their image, or with a blank or
+noise image of the same size (``image_conditions.py``); each copy's sample id is the item's
+id with ``@condition`` appended, except under the first condition, the reference the others
+are compared with (paired, item by item) and the one the fit items are asked in.
 """
 
 from __future__ import annotations
@@ -29,6 +34,12 @@ from inspect_ai.solver import Generate, Solver, TaskState, solver
 from inspect_ai.util import StoreModel, store_as
 
 from mmtrust.benchmarks.calibration.artifact import CalibrationArtifact
+from mmtrust.benchmarks.calibration.image_conditions import (
+    CONDITION_KEY,
+    ImageCondition,
+    conditioned_image,
+    parse_image_conditions,
+)
 from mmtrust.benchmarks.calibration.prompts import ConfidenceMode, PromptStyle, calibration_prompt
 from mmtrust.datasets.registry import load_dataset
 from mmtrust.datasets.schema import ItemMetadata
@@ -41,7 +52,7 @@ from mmtrust.scoring.confidence import (
 )
 from mmtrust.solving import first_image, generate_or_failure, image_and_text
 
-CALIBRATION_TASK_VERSION = 1
+CALIBRATION_TASK_VERSION = 2
 CalibrationRole = Literal["fit", "evaluate"]
 ROLE_KEY = "calibration_role"
 """Key of ``ItemMetadata.extra`` holding the item's role."""
@@ -63,6 +74,7 @@ def calibration(
     prompt: PromptStyle = "paper",
     temperatures: str | None = None,
     answer_lead: str | None = None,
+    image_conditions: str = "shown",
 ) -> Task:
     """Confidence against accuracy: ECE, MCE, Brier, NLL, AUROC, risk-coverage; temperature
     scaling fitted on ``fit_split`` (``mmtrust report`` does the fitting).
@@ -81,9 +93,14 @@ def calibration(
             applied to this run's confidences too (``ece_artifact``).
         answer_lead: Text that ends the prompt as ``"\n{answer_lead}: ("`` (the prompt
             optimisation of the paper searches over it).
+        image_conditions: Comma-separated conditions the evaluate items are asked in: "shown"
+            (the image), "none" (text only), "blank" (grey image of the same size), "noise"
+            (random pixels of the same size). The first is the reference: the fit items are
+            asked in it, the headline metrics are its, the others are compared with it.
     """
     if confidence not in ("logprobs", "verbalised"):
         raise ValueError(f"confidence must be 'logprobs' or 'verbalised', not {confidence!r}")
+    conditions = parse_image_conditions(image_conditions)
     evaluated = load_dataset(dataset, split=split, n=n, mub_file=mub_file, images_dir=images_dir)
     parts: list[tuple[Dataset, CalibrationRole]] = [(evaluated, "evaluate")]
     if fit_split:
@@ -98,9 +115,9 @@ def calibration(
     if confidence == "logprobs":
         config = config.merge(GenerateConfig(logprobs=True, top_logprobs=TOP_LOGPROBS))
     return Task(
-        dataset=_with_roles(parts, name=f"{dataset}-{split}"),
+        dataset=_with_roles(parts, conditions, name=f"{dataset}-{split}"),
         solver=confidence_probe(confidence, prompt, answer_lead),
-        scorer=calibrated_answer(confidence),
+        scorer=calibrated_answer(confidence, conditions[0]),
         config=config,
         version=CALIBRATION_TASK_VERSION,
         # outcomes are categories: the default mean reducer would turn them into numbers
@@ -114,6 +131,7 @@ def calibration(
             "split": split,
             "fit_split": fit_split or None,
             "confidence": confidence,
+            "image_conditions": list(conditions),
             "artifact": None
             if artifact is None
             else {"path": temperatures, "model": artifact.model, **asdict(artifact)},
@@ -121,19 +139,42 @@ def calibration(
     )
 
 
-def _with_roles(parts: list[tuple[Dataset, CalibrationRole]], name: str) -> MemoryDataset:
-    """The parts' samples tagged with their role and interleaved, so that a ``--limit``
-    keeps items of both roles."""
-    tagged: list[list[Sample]] = []
+def _with_roles(
+    parts: list[tuple[Dataset, CalibrationRole]],
+    conditions: tuple[ImageCondition, ...],
+    name: str,
+) -> MemoryDataset:
+    """The parts' samples tagged with their role and image condition (fit items: the reference
+    condition only), interleaved so that a ``--limit`` keeps items of both roles and every
+    condition of an evaluate item."""
+    tagged: list[list[list[Sample]]] = []
     for dataset, role in parts:
-        samples = []
-        for sample in dataset:
-            metadata = dict(sample.metadata or {})
-            metadata["extra"] = {**metadata.get("extra", {}), ROLE_KEY: role}
-            samples.append(sample.model_copy(update={"metadata": metadata}))
-        tagged.append(samples)
-    interleaved = [s for group in itertools.zip_longest(*tagged) for s in group if s is not None]
+        asked_in = conditions if role == "evaluate" else conditions[:1]
+        tagged.append(
+            [
+                [_tagged(sample, role, condition, conditions[0]) for condition in asked_in]
+                for sample in dataset
+            ]
+        )
+    interleaved = [
+        sample
+        for item_group in itertools.zip_longest(*tagged)
+        for copies in item_group
+        if copies is not None
+        for sample in copies
+    ]
     return MemoryDataset(interleaved, name=name)
+
+
+def _tagged(
+    sample: Sample, role: CalibrationRole, condition: ImageCondition, reference: ImageCondition
+) -> Sample:
+    metadata = dict(sample.metadata or {})
+    metadata["extra"] = {**metadata.get("extra", {}), ROLE_KEY: role, CONDITION_KEY: condition}
+    update: dict[str, Any] = {"metadata": metadata}
+    if condition != reference:
+        update["id"] = f"{sample.id}@{condition}"
+    return sample.model_copy(update=update)
 
 
 class CalibrationRecord(StoreModel):
@@ -162,7 +203,9 @@ def confidence_probe(
             record.outcome = "input_error"
             return state
         prompt = calibration_prompt(item, mode, style, answer_lead)
-        message = ChatMessageUser(content=image_and_text(first_image(state), prompt))
+        condition: ImageCondition = item.extra.get(CONDITION_KEY, "shown")
+        image = conditioned_image(first_image(state), condition, seed_text=item.item_id)
+        message = ChatMessageUser(content=image_and_text(image, prompt))
         output = await generate_or_failure(get_model(), [message])
         if isinstance(output, str):
             record.error = output
@@ -178,11 +221,15 @@ def confidence_probe(
 
 
 def _answered(scores: list[SampleScore]) -> list[SampleScore]:
+    """The answered evaluate items of the reference image condition (logs written before the
+    conditions existed have neither key, and count)."""
     return [
         s
         for s in scores
         if s.score.value in ("correct", "wrong")
         and (s.score.metadata or {}).get("role") == "evaluate"
+        and (s.score.metadata or {}).get(CONDITION_KEY)
+        == (s.score.metadata or {}).get("reference_condition")
     ]
 
 
@@ -219,7 +266,9 @@ def calibration_ece() -> Metric:
 
 
 @scorer(metrics=[calibration_accuracy(), calibration_ece()])
-def calibrated_answer(mode: ConfidenceMode = "logprobs") -> Scorer:
+def calibrated_answer(
+    mode: ConfidenceMode = "logprobs", reference_condition: ImageCondition = "shown"
+) -> Scorer:
     """The reply's outcome (correct / wrong / unparseable / model_error / input_error) and, in
     its metadata, its confidence and the options' log-probabilities (for temperature scaling).
     """
@@ -231,6 +280,9 @@ def calibrated_answer(mode: ConfidenceMode = "logprobs") -> Scorer:
         item = state.metadata_as(ItemMetadata)
         base: dict[str, Any] = {
             "role": item.extra.get(ROLE_KEY, "evaluate"),
+            "item_id": item.item_id,
+            CONDITION_KEY: item.extra.get(CONDITION_KEY, "shown"),
+            "reference_condition": reference_condition,
             "category": item.category,
             "difficulty": item.difficulty,
             "question_type": item.question_type,
