@@ -184,8 +184,13 @@ def test_the_default_suite_reports_calibration(results: dict[str, dict[str, obje
     calibration = results["calibration"]
     metrics = calibration["metrics"]
     assert isinstance(metrics, dict)
-    # --limit keeps fit (calib) and evaluated (test) items alike, interleaved
-    assert calibration["n"] == N_ITEMS // 2
+    # --limit keeps fit (calib) and evaluated (test) items alike, interleaved, and every
+    # evaluated item in both image conditions (shown, none) of the default suite
+    assert calibration["n"] == N_ITEMS // 3
+    conditions = metrics["image_conditions"]
+    assert list(conditions) == ["shown", "none"]
+    assert conditions["none"]["n"] == N_ITEMS // 3
+    assert conditions["none"]["shift"]["paired_items"] > 0
     for key in ("ece", "ece_scaled", "brier", "auroc"):
         assert metrics[key] is not None and 0.0 <= float(metrics[key]) <= 1.0, key
 

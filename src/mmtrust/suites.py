@@ -7,7 +7,8 @@ from mmtrust.benchmark import Suite, SuiteTask
 from mmtrust.benchmarks import BENCHMARKS
 
 DEFAULT_SUITE = Suite(
-    "MUB explicit + implicit misleading, calibration (temperature fitted on calib), IDK, MM-R3 "
+    "MUB explicit + implicit misleading, calibration (temperature fitted on calib; with and "
+    "without the image), IDK, MM-R3 "
     "consistency and oversensitivity (benign requests beside a hazard sign, harmful requests, "
     "in trained and held-out wording), and MultiTrust's truthfulness and robustness analogues "
     "on TrustWorld test (the demo report)",
