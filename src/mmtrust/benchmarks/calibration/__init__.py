@@ -59,11 +59,12 @@ BENCHMARK = Benchmark(
     },
     # MUB's clean prompt: the form the reference model was trained to answer (the paper's
     # "provide the option letter directly" wording is outside what it knows); the text-only
-    # condition beside the image: how far the confidence rests on what the model sees
+    # condition beside the image: how far the confidence rests on what the model sees. 300
+    # test items in each condition keep the demo within its 5 minutes (600 in both: 5:04).
     default_suite=(
         SuiteTask(
             "mmtrust/calibration",
-            {"dataset": "trustworld", "prompt": "mub", "image_conditions": "shown,none"},
+            {"dataset": "trustworld", "prompt": "mub", "image_conditions": "shown,none", "n": 300},
         ),
         SuiteTask("mmtrust/idk", {"dataset": "trustworld", "prompt": "mub"}),
     ),
