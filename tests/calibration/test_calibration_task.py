@@ -20,6 +20,7 @@ from mmtrust.datasets.schema import ItemMetadata, make_sample
 from mmtrust.report.html import render_report
 from mmtrust.report.results import runs_from_log
 from mmtrust.report.runs import Run
+from tests.calibration.reference_runs import run_on_reference
 from tests.calibration.replies import SERVER_ERROR, calibration_reply
 from tests.reply_rules import ReplyRules
 
@@ -98,15 +99,7 @@ def test_a_model_without_logprobs_is_answered_but_not_rated(tmp_path: Path) -> N
 @pytest.fixture(scope="module")
 def reference_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[EvalLog, Run]:
     task = calibration(n=120, fit_n=120, prompt="mub")
-    (log,) = inspect_eval(
-        task,
-        model="mmtrust/reference",
-        log_dir=str(tmp_path_factory.mktemp("calibration")),
-        display="none",
-        max_connections=64,
-    )
-    (run,) = runs_from_log(log)
-    return log, run
+    return run_on_reference(task, tmp_path_factory.mktemp("calibration"))
 
 
 def test_reference_model_confidence_and_temperature_scaling(

@@ -10,7 +10,6 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from inspect_ai import eval as inspect_eval
 from inspect_ai.log import EvalLog, resolve_sample_attachments
 from inspect_ai.model import ContentImage
 from PIL import Image
@@ -25,8 +24,8 @@ from mmtrust.benchmarks.calibration.image_conditions import (
 from mmtrust.benchmarks.calibration.tasks import calibration
 from mmtrust.datasets.images import image_to_data_uri
 from mmtrust.report.html import render_report
-from mmtrust.report.results import runs_from_log
 from mmtrust.report.runs import Run
+from tests.calibration.reference_runs import run_on_reference
 
 CONDITIONS = ("shown", "none", "blank", "noise")
 N_ITEMS = 60
@@ -95,15 +94,7 @@ def test_the_paired_shift_is_computed_item_by_item() -> None:
 @pytest.fixture(scope="module")
 def conditions_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[EvalLog, Run]:
     task = calibration(n=N_ITEMS, fit_split="", prompt="mub", image_conditions=",".join(CONDITIONS))
-    (log,) = inspect_eval(
-        task,
-        model="mmtrust/reference",
-        log_dir=str(tmp_path_factory.mktemp("conditions")),
-        display="none",
-        max_connections=64,
-    )
-    (run,) = runs_from_log(log)
-    return log, run
+    return run_on_reference(task, tmp_path_factory.mktemp("conditions"))
 
 
 def test_every_item_is_asked_in_every_condition_with_its_image_replaced(

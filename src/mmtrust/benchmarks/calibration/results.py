@@ -63,16 +63,8 @@ def calibration_run_fields(log: EvalLog) -> tuple[int, dict[str, Any], dict[str,
     every_evaluated = [s for s in scores if _meta(s).get("role", "evaluate") == "evaluate"]
     evaluated = [s for s in every_evaluated if _is_reference(s)]
     fitting = [s for s in scores if _meta(s).get("role") == "fit"]
-    answered = [s for s in evaluated if s.value in ANSWERED]
-    rated = [s for s in answered if _meta(s).get("confidence") is not None]
-    askable = [s for s in evaluated if s.value not in ("input_error", "model_error")]
-    outcomes = Counter(str(s.value) for s in evaluated)
-    metrics: dict[str, Any] = {
-        "accuracy": Proportion(sum(s.value == "correct" for s in answered), len(answered)).value,
-        "coverage": Proportion(len(answered), len(askable)).value,
-        "confidence_coverage": Proportion(len(rated), len(answered)).value,
-        "outcomes": dict(outcomes),
-    }
+    answered, rated, metrics = _answer_metrics(evaluated)
+    metrics["confidence_coverage"] = Proportion(len(rated), len(answered)).value
     details: dict[str, Any] = {}
     if rated:
         confidences = [float(_meta(s)["confidence"]) for s in rated]
@@ -130,6 +122,20 @@ def calibration_run_fields(log: EvalLog) -> tuple[int, dict[str, Any], dict[str,
     return len(evaluated), metrics, details
 
 
+def _answer_metrics(rows: list[Score]) -> tuple[list[Score], list[Score], dict[str, Any]]:
+    """The answered rows, those of them with a confidence, and accuracy, coverage (answered
+    among the askable: errors are not) and the outcome counts."""
+    answered = [s for s in rows if s.value in ANSWERED]
+    rated = [s for s in answered if _meta(s).get("confidence") is not None]
+    askable = [s for s in rows if s.value not in ("input_error", "model_error")]
+    metrics: dict[str, Any] = {
+        "accuracy": Proportion(sum(s.value == "correct" for s in answered), len(answered)).value,
+        "coverage": Proportion(len(answered), len(askable)).value,
+        "outcomes": dict(Counter(str(s.value) for s in rows)),
+    }
+    return answered, rated, metrics
+
+
 def _is_reference(score: Score) -> bool:
     return _meta(score).get(CONDITION_KEY) == _meta(score).get("reference_condition")
 
@@ -158,15 +164,8 @@ def _condition_metrics(evaluated: list[Score], conditions: list[str]) -> dict[st
 
 
 def _condition_entry(rows: list[Score]) -> dict[str, Any]:
-    answered = [s for s in rows if s.value in ANSWERED]
-    rated = [s for s in answered if _meta(s).get("confidence") is not None]
-    askable = [s for s in rows if s.value not in ("input_error", "model_error")]
-    entry: dict[str, Any] = {
-        "n": len(rows),
-        "accuracy": Proportion(sum(s.value == "correct" for s in answered), len(answered)).value,
-        "coverage": Proportion(len(answered), len(askable)).value,
-        "outcomes": dict(Counter(str(s.value) for s in rows)),
-    }
+    _, rated, metrics = _answer_metrics(rows)
+    entry: dict[str, Any] = {"n": len(rows), **metrics}
     if rated:
         summary = calibration_summary(
             [float(_meta(s)["confidence"]) for s in rated], [s.value == "correct" for s in rated]
