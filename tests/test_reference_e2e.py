@@ -21,10 +21,14 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 from inspect_ai.log import list_eval_logs, read_eval_log
 
-from mmtrust.api import RunOptions, report, run
+from mmtrust.api import DEFAULT_MODEL, demo
 from mmtrust.benchmarks.multitrust import ANALOGUE_TASKS
+from mmtrust.reference.misleading_finetuned import MISLEADING_FINETUNED_NAME as DEMO_TUNED
+from tests.browser import E2E_SCREENSHOT, check_report_in_browser
 
 N_ITEMS = 90
+pytestmark = pytest.mark.xdist_group("reference_demo")
+"""Every test here reads the one demo run of the module fixture: one worker runs them all."""
 
 
 @pytest.fixture(scope="module")
@@ -37,16 +41,28 @@ def run_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def _run_default_suite(root: Path) -> Path:
-    logs = run(["default"], RunOptions(log_dir=str(root / "logs"), limit=N_ITEMS, display="none"))
+    """``make demo`` on a slice: the default suite on the reference model, MUB on it
+    fine-tuned on misleading data, one report over both."""
+    logs, _ = demo(root / "out", limit=N_ITEMS, display="none")
     assert [log.status for log in logs] == ["success"] * len(logs), [log.error for log in logs]
-    report(root / "logs", root / "out")
     return root
 
 
+def reference_logs(run_root: Path) -> str:
+    return str(run_root / "out" / "logs" / "reference")
+
+
 @pytest.fixture(scope="module")
-def results(run_root: Path) -> dict[str, dict[str, object]]:
+def every_run(run_root: Path) -> list[dict[str, Any]]:
     document = json.loads((run_root / "out" / "results.json").read_text())
-    return {entry["task"]: entry for entry in document["runs"]}
+    runs: list[dict[str, Any]] = document["runs"]
+    return runs
+
+
+@pytest.fixture(scope="module")
+def results(every_run: list[dict[str, Any]]) -> dict[str, dict[str, object]]:
+    """The reference model's runs by task."""
+    return {entry["task"]: entry for entry in every_run if entry["model"] == DEFAULT_MODEL}
 
 
 # (scorer, Inspect metric) -> (results.json task, metric); "{kind}" is a consistency task's
@@ -76,7 +92,7 @@ def test_inspect_shows_the_numbers_of_results_json(
     run_root: Path, results: dict[str, dict[str, Any]]
 ) -> None:
     compared = set()
-    for info in list_eval_logs(str(run_root / "logs")):
+    for info in list_eval_logs(reference_logs(run_root)):
         log = read_eval_log(info.name, header_only=True)
         kind = (log.eval.metadata or {}).get("consistency_task")
         for score in log.results.scores if log.results else []:
@@ -99,7 +115,7 @@ def test_inspect_shows_multitrust_scores_of_results_json(
     run_root: Path, results: dict[str, dict[str, Any]]
 ) -> None:
     compared = 0
-    for info in list_eval_logs(str(run_root / "logs")):
+    for info in list_eval_logs(reference_logs(run_root)):
         log = read_eval_log(info.name, header_only=True)
         for score in log.results.scores if log.results else []:
             if score.name != "multitrust_evaluator":
@@ -129,7 +145,7 @@ def test_inspect_shows_mubs_difficulty_strata_of_results_json(
     run_root: Path, results: dict[str, dict[str, Any]]
 ) -> None:
     compared = 0
-    for info in list_eval_logs(str(run_root / "logs")):
+    for info in list_eval_logs(reference_logs(run_root)):
         log = read_eval_log(info.name, header_only=True)
         for score in log.results.scores if log.results else []:
             task = {"explicit_misleading": "mub_explicit", "implicit_misleading": "mub_implicit"}
@@ -240,3 +256,40 @@ def test_the_default_suite_asks_requests_in_held_out_words_too(
     for kind in ("benign", "harmful"):
         assert metrics[f"refusal_rate_{kind}_count"][1] == N_ITEMS // 2
         assert 0.0 <= metrics[f"refusal_rate_{kind}"] <= 1.0
+
+
+def test_the_demo_sets_the_fine_tuned_model_beside_the_reference(
+    every_run: list[dict[str, Any]],
+) -> None:
+    """The fine-tuned model answers the same items; the paired comparison finds it misled
+    less (full-split numbers: explicit T->F 0.506 -> 0.036, weights/MODEL_CARD.md)."""
+    tuned = {r["task"]: r for r in every_run if r["model"] == f"mmtrust/{DEMO_TUNED}"}
+    assert set(tuned) == {"mub_explicit", "mub_implicit"}
+    assert tuned["mub_explicit"]["n"] == N_ITEMS
+    reference = next(
+        r for r in every_run if r["model"] == DEFAULT_MODEL and r["task"] == "mub_explicit"
+    )
+    assert (
+        tuned["mub_explicit"]["metrics"]["misleading_rate_t2f"]
+        < (reference["metrics"]["misleading_rate_t2f"])
+    )
+
+
+def test_the_demo_report_opens_in_a_browser_with_its_scorecard(run_root: Path) -> None:
+    html_path = run_root / "out" / "report.html"
+    html = html_path.read_text()
+    assert "{'" not in html and "{&#39;" not in html  # no Python dict printed as text
+    view = check_report_in_browser(
+        html_path,
+        E2E_SCREENSHOT,
+        selectors=("#scorecard", "#scorecard svg", "details.examples img"),
+    )
+    for selector in ("#scorecard", "#scorecard svg"):
+        assert view.boxes[selector] and all(w > 0 and h > 0 for w, h in view.boxes[selector])
+    assert view.boxes["details.examples img"], "no example shows its image"
+    assert f"mmtrust/{DEMO_TUNED}" in view.text
+    # the scorecard's first row (the reference model) has every core dimension measured;
+    # the fine-tuned model ran MUB only: the rest of its row says so
+    scorecard = view.text.split("Scorecard", 1)[1]
+    assert "not measured" in scorecard
+    assert "clearly better than mmtrust/reference" in view.text

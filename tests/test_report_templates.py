@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +21,8 @@ from mmtrust.benchmarks.consistency.report import consistency_section
 from mmtrust.benchmarks.mossbench.report import oversensitivity_section, refusal_section
 from mmtrust.benchmarks.mub.report import misleading_section
 from mmtrust.benchmarks.multitrust.report import multitrust_section
-from mmtrust.report.html import render_report
+from mmtrust.report.examples import Example
+from mmtrust.report.html import INSPECT_VIEW, render_report
 from mmtrust.report.log_selection import IncompleteRun, LogProblem, LogSelection
 from mmtrust.report.runs import Run
 from mmtrust.report.templating import SHARED, environment
@@ -268,7 +270,27 @@ def _selection(text: str = "") -> LogSelection:
 def _page(text: str = "") -> str:
     runs = _every_run(text)
     runs[0].details["samples_failed"] = 2  # the table of failed samples as well
-    return render_report(runs, title=f"report{text}", selection=_selection(text))
+    # a second model, so that the scorecard and the sections compare them
+    runs.append(replace(runs[0], model=f"other{text}"))
+    return render_report(
+        runs, title=f"report{text}", selection=_selection(text), examples=[_example(text)]
+    )
+
+
+def _example(text: str) -> Example:
+    return Example(
+        model=f"model{text}",
+        task=f"mub_explicit{text}",
+        failure=f"misled{text}",
+        prompt=f"Which colour?{text}",
+        reply=f"B{text}",
+        expected=f"A{text}",
+        thumbnail=None,
+        log=f"/logs/x{text}.eval",
+        sample_id=f"item{text}",
+        epoch=1,
+        benchmark="mub",
+    )
 
 
 def _assert_escaped(html: str) -> None:
@@ -357,8 +379,14 @@ def test_the_page_is_one_file_without_scripts_or_network() -> None:
     for page in (_page(), render_report([])):
         assert page.startswith("<!doctype html>") and page.rstrip().endswith("</html>")
         assert "<script" not in page.lower() and "<link" not in page.lower()
-        assert not re.search(r"\b(src|href)\s*=", page)
-        assert not re.search(r"https?://", page.replace(SVG_NAMESPACE, ""))
+        # what the page loads is inline (data: images); its only links are to samples in
+        # Inspect View on this machine, followed only when a reader clicks one
+        assert all(src.startswith("data:") for src in re.findall(r'\bsrc="([^"]*)"', page))
+        links = re.findall(r'\bhref="([^"]*)"', page)
+        assert all(link.startswith(INSPECT_VIEW + "#/logs/") for link in links), links
+        assert not re.search(
+            r"https?://", page.replace(SVG_NAMESPACE, "").replace(INSPECT_VIEW, "")
+        )
     assert "<svg" in _page()
 
 

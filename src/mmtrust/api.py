@@ -21,7 +21,7 @@ from mmtrust.report.html import write_report
 from mmtrust.report.results import Collected, collect
 from mmtrust.report.runs import write_results
 from mmtrust.solving import GENERATOR_ROLE, GRADER_ROLE
-from mmtrust.suites import SUITES, suite_tasks
+from mmtrust.suites import DEMO_COMPARED_MODEL, SUITES, suite_tasks
 
 logger = logging.getLogger(__name__)
 
@@ -220,5 +220,30 @@ def report(log_dir: Path | str, out_dir: Path | str) -> Collected:
     collected = collect(log_dir)
     out = Path(out_dir)
     write_results(collected.runs, out / "results.json", collected.not_reported())
-    write_report(collected.runs, out / "report.html", collected.selection)
+    write_report(
+        collected.runs, out / "report.html", collected.selection, collected.examples, log_dir
+    )
     return collected
+
+
+def demo(
+    out_dir: Path | str, limit: int | None = None, display: str = "plain"
+) -> tuple[list[EvalLog], Collected]:
+    """The demo report: the default suite on the reference model and MUB on it fine-tuned on
+    misleading data (``suites.DEMO_COMPARED_SUITE``), each in its own folder under
+    ``OUT/logs`` (an eval-set folder holds one set of tasks), then one report over both."""
+    out = Path(out_dir)
+    logs = run(
+        ["default"],
+        RunOptions(log_dir=str(out / "logs" / "reference"), limit=limit, display=display),
+    )
+    logs += run(
+        ["demo_compared"],
+        RunOptions(
+            model=DEMO_COMPARED_MODEL,
+            log_dir=str(out / "logs" / DEMO_COMPARED_MODEL.removeprefix("mmtrust/")),
+            limit=limit,
+            display=display,
+        ),
+    )
+    return logs, report(out / "logs", out)

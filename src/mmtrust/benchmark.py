@@ -17,7 +17,9 @@ from typing import Any
 from inspect_ai import Task
 from inspect_ai.log import EvalLog
 
+from mmtrust.report.examples import Example
 from mmtrust.report.runs import Run
+from mmtrust.report.scorecard import Dimension, DimensionScore
 
 
 @dataclass(frozen=True)
@@ -62,6 +64,14 @@ class Benchmark:
     """Rows formed over several of its runs (MultiTrust's sub-aspect scores over its task
     runs), appended to results.json after the runs of every log; their ``benchmark`` field is
     one of its ``run_kinds`` too."""
+    dimensions: tuple[Dimension, ...] = ()
+    """Its columns of the report's scorecard, in order."""
+    scorecard: Callable[[list[Run]], list[DimensionScore]] | None = None
+    """Its scores on those dimensions, per model, from its runs (all of them, aggregates
+    included)."""
+    examples: Callable[[EvalLog], list[Example]] | None = None
+    """A few items of one complete log of one of its tasks where the model failed, for the
+    report (none when it failed on none)."""
 
     def task_names(self) -> list[str]:
         """Its tasks' short names (``mmtrust/`` omitted)."""

@@ -15,6 +15,7 @@ from mmtrust.api import (
     SAMPLE_RETRIES,
     TASK_RETRIES,
     RunOptions,
+    demo,
     failed_sample_errors,
     report,
     run,
@@ -80,7 +81,9 @@ def _parser() -> argparse.ArgumentParser:
     list_parser.set_defaults(handler=_list)
 
     demo_parser = commands.add_parser(
-        "demo", help="run the default suite on the reference model and write the report"
+        "demo",
+        help="run the default suite on the reference model, MUB on it fine-tuned on misleading "
+        "data, and write the report comparing them",
     )
     demo_parser.add_argument("--out", default="out")
     demo_parser.add_argument("--limit", type=int, default=None)
@@ -335,8 +338,7 @@ def _list(args: argparse.Namespace) -> int:
 def _demo(args: argparse.Namespace) -> int:
     started = time.monotonic()
     out = Path(args.out)
-    logs = run(["default"], RunOptions(log_dir=str(out / "logs"), limit=args.limit))
-    collected = report(out / "logs", out)
+    logs, collected = demo(out, limit=args.limit)
     print()
     print(_summary(collected.runs))
     _print_not_reported(collected)

@@ -1,8 +1,9 @@
 """Find, check and load a Hugging Face image-text-to-text model for local generation.
 
-A model name is a directory, the alias ``reference`` (the packaged reference model), or a hub
-id, which resolves as the Hugging Face libraries resolve one: from the cache when it is there,
-downloaded when it is not (``HF_HUB_OFFLINE=1``, ``HF_HOME`` and ``HF_TOKEN`` honoured; a
+A model name is a directory, the alias ``reference`` (the packaged reference model) or
+``reference-misleading-ft`` (it fine-tuned on misleading data), or a hub id, which resolves
+as the Hugging Face libraries resolve one: from the cache when it is there, downloaded when
+it is not (``HF_HUB_OFFLINE=1``, ``HF_HOME`` and ``HF_TOKEN`` honoured; a
 ``revision`` pins a commit, branch or tag). Each failure raises an error that names the model,
 what is wrong, and what to do; they derive from Inspect's ``PrerequisiteError`` so ``inspect
 eval`` prints the message instead of a traceback.
@@ -26,6 +27,10 @@ from mmtrust.reference import (
     REFERENCE_MODEL_NAME,
     ReferenceModelMissingError,
     reference_model_dir,
+)
+from mmtrust.reference.misleading_finetuned import (
+    MISLEADING_FINETUNED_NAME,
+    misleading_finetuned_dir,
 )
 
 DTYPES: dict[str, Any] = {
@@ -76,6 +81,11 @@ def resolve_model_dir(name: str, revision: str | None = None) -> Path:
         try:
             return reference_model_dir()
         except ReferenceModelMissingError as error:
+            raise ModelNotFoundError(str(error)) from error
+    if name == MISLEADING_FINETUNED_NAME:
+        try:
+            return misleading_finetuned_dir()
+        except FileNotFoundError as error:
             raise ModelNotFoundError(str(error)) from error
     path = Path(name).expanduser()
     if path.is_dir():

@@ -264,16 +264,19 @@ class LocalVisionLanguageAPI(ModelAPI):
 
 
 class ReferenceModelAPI(LocalVisionLanguageAPI):
-    """``mmtrust/reference``: the packaged reference model (the only model name accepted)."""
+    """``mmtrust/reference``: the packaged reference model, and ``mmtrust/reference-misleading-ft``
+    it fine-tuned on misleading data (the only model names accepted)."""
 
     def __init__(self, model_name: str, *args: Any, **kwargs: Any) -> None:
         from mmtrust.reference import REFERENCE_MODEL_NAME
+        from mmtrust.reference.misleading_finetuned import MISLEADING_FINETUNED_NAME
 
-        if model_name != REFERENCE_MODEL_NAME:
+        if model_name not in (REFERENCE_MODEL_NAME, MISLEADING_FINETUNED_NAME):
             raise PrerequisiteError(
-                f"The mmtrust provider serves only its reference model: use "
-                f"'mmtrust/{REFERENCE_MODEL_NAME}', not 'mmtrust/{model_name}'. For another "
-                f"local vision-language model use 'hf-vlm/{model_name}'."
+                f"The mmtrust provider serves only its packaged models: use "
+                f"'mmtrust/{REFERENCE_MODEL_NAME}' or 'mmtrust/{MISLEADING_FINETUNED_NAME}', "
+                f"not 'mmtrust/{model_name}'. For another local vision-language model use "
+                f"'hf-vlm/{model_name}'."
             )
         super().__init__(model_name, *args, **kwargs)
 

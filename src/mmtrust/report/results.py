@@ -5,13 +5,14 @@ from the same code as the headline numbers). Each log goes to the benchmark that
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from inspect_ai.log import EvalLog
 
 from mmtrust.benchmarks import BENCHMARKS, benchmark_of_task
+from mmtrust.report.examples import Example
 from mmtrust.report.log_selection import LogProblem, LogSelection, select_logs
 from mmtrust.report.runs import Run
 
@@ -22,6 +23,8 @@ class Collected:
 
     runs: list[Run]
     selection: LogSelection
+    examples: list[Example] = field(default_factory=list)
+    """Items where a model failed, a few per log (the report's examples; not in results.json)."""
 
     def not_reported(self) -> dict[str, Any]:
         return {
@@ -36,6 +39,7 @@ def collect(log_dir: Path | str) -> Collected:
     task: ``log_selection``), with the incomplete and unreadable logs accounted for."""
     selection = select_logs(log_dir)
     runs: list[Run] = []
+    examples: list[Example] = []
     for log in selection.complete:
         found = runs_from_log(log)
         if not found:
@@ -43,11 +47,12 @@ def collect(log_dir: Path | str) -> Collected:
                 LogProblem(log.location, f"task {log.eval.task!r} is not an mmtrust benchmark")
             )
         runs.extend(found)
+        examples.extend(examples_from_log(log))
     for benchmark in BENCHMARKS:
         if benchmark.aggregate_runs is not None:
             own = [run for run in runs if run.details.get("benchmark") in benchmark.run_kinds]
             runs.extend(benchmark.aggregate_runs(own))
-    return Collected(runs, selection)
+    return Collected(runs, selection, examples)
 
 
 def collect_runs(log_dir: Path | str) -> list[Run]:
@@ -60,3 +65,11 @@ def runs_from_log(log: EvalLog) -> list[Run]:
     task that is not mmtrust's)."""
     benchmark = benchmark_of_task(log.eval.task)
     return benchmark.runs_from_log(log) if benchmark else []
+
+
+def examples_from_log(log: EvalLog) -> list[Example]:
+    """The failed items the benchmark that owns the log's task picks out of it."""
+    benchmark = benchmark_of_task(log.eval.task)
+    if benchmark is None or benchmark.examples is None:
+        return []
+    return [replace(example, benchmark=benchmark.name) for example in benchmark.examples(log)]

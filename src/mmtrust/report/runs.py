@@ -20,6 +20,10 @@ class Run:
     n: int
     metrics: dict[str, Any]
     details: dict[str, Any] = field(default_factory=dict)
+    item_values: dict[str, float] = field(default_factory=dict, repr=False)
+    """Each item's value on the run's trust measure (1 trustworthy, 0 not; keyed by sample id),
+    for the report's paired comparisons of two models on the same items. In memory only: not
+    written to results.json (its counts and rates are)."""
 
     def as_dict(self) -> dict[str, Any]:
         return {

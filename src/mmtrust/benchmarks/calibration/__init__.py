@@ -4,11 +4,13 @@ say it does not know when it cannot know?"""
 from inspect_ai.log import EvalLog
 
 from mmtrust.benchmark import Benchmark, Suite, SuiteTask
+from mmtrust.benchmarks.calibration.examples import failure_examples
 from mmtrust.benchmarks.calibration.idk import idk
 from mmtrust.benchmarks.calibration.idk_report import idk_section
 from mmtrust.benchmarks.calibration.idk_results import idk_runs
 from mmtrust.benchmarks.calibration.report import calibration_section
 from mmtrust.benchmarks.calibration.results import calibration_runs
+from mmtrust.benchmarks.calibration.scorecard import CALIBRATION, IDK, scorecard_scores
 from mmtrust.benchmarks.calibration.tasks import calibration
 from mmtrust.report.formatting import num
 from mmtrust.report.runs import Run, of_kind
@@ -47,6 +49,9 @@ BENCHMARK = Benchmark(
     runs_from_log=_runs,
     report_section=_section,
     summary=_summary,
+    dimensions=(CALIBRATION, IDK),
+    scorecard=scorecard_scores,
+    examples=failure_examples,
     suites={
         "calibration": Suite(
             "Calibration on TrustWorld test (ECE, Brier, AUROC, risk-coverage, before and after "

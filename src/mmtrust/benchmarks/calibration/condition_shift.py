@@ -6,12 +6,11 @@ items' own difficulty, so a shift far smaller than either condition's spread is 
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from scipy import stats
+from mmtrust.metrics.paired import mcnemar_p, t_interval
 
 
 @dataclass(frozen=True)
@@ -54,14 +53,11 @@ def condition_shift(pairs: Sequence[PairedItem]) -> ConditionShift:
         if p.reference_confidence is not None and p.other_confidence is not None
     ]
     mean_shift = sum(rated) / len(rated) if rated else None
-    interval = _t_interval(rated) if mean_shift is not None else None
+    interval = t_interval(rated) if mean_shift is not None else None
     correct_to_wrong = sum(p.reference_correct and not p.other_correct for p in pairs)
     wrong_to_correct = sum(p.other_correct and not p.reference_correct for p in pairs)
-    discordant = correct_to_wrong + wrong_to_correct
     accuracy_shift = (wrong_to_correct - correct_to_wrong) / len(pairs) if pairs else None
-    p_value = (
-        float(stats.binomtest(correct_to_wrong, discordant, 0.5).pvalue) if discordant else None
-    )
+    p_value = mcnemar_p(correct_to_wrong, wrong_to_correct)
     return ConditionShift(
         paired_items=len(pairs),
         confidence_pairs=len(rated),
@@ -72,13 +68,3 @@ def condition_shift(pairs: Sequence[PairedItem]) -> ConditionShift:
         wrong_to_correct=wrong_to_correct,
         mcnemar_p=p_value,
     )
-
-
-def _t_interval(differences: list[float]) -> list[float] | None:
-    count = len(differences)
-    if count < 2:
-        return None
-    mean = sum(differences) / count
-    variance = sum((d - mean) ** 2 for d in differences) / (count - 1)
-    half = float(stats.t.ppf(0.975, count - 1)) * math.sqrt(variance / count)
-    return [mean - half, mean + half]

@@ -6,14 +6,31 @@ from typing import Any
 
 from inspect_ai.log import EvalLog
 
-from mmtrust.metrics.idk import IdkItem, summarise_idk
+from mmtrust.metrics.idk import DECIDED, IdkItem, summarise_idk
 from mmtrust.report.runs import Run, run_of_log
 
 CONDITIONS = ("none", "option", "instruction")
 
 
 def idk_runs(log: EvalLog) -> list[Run]:
-    return [run_of_log(log, "idk", name, n, metrics) for name, n, metrics in idk_run_fields(log)]
+    runs = [run_of_log(log, "idk", name, n, metrics) for name, n, metrics in idk_run_fields(log)]
+    for run in runs:
+        run.item_values = right_abstentions(log, run.task)
+    return runs
+
+
+def right_abstentions(log: EvalLog, name: str) -> dict[str, float]:
+    """Per decided item of condition ``name``: 1 when it abstained exactly when it should (an
+    unanswerable item: "I don't know"; an answerable one: an option), else 0."""
+    values = {}
+    for sample in log.samples or []:
+        score = (sample.scores or {}).get(name)
+        if score is None:
+            continue
+        item = IdkItem.of_score(score.value, score.metadata)
+        if item.outcome in DECIDED:
+            values[str(sample.id)] = float((item.outcome == "idk") != item.answerable)
+    return values
 
 
 def idk_run_fields(log: EvalLog) -> list[tuple[str, int, dict[str, Any]]]:

@@ -2,8 +2,10 @@
 reasoning."""
 
 from mmtrust.benchmark import Benchmark, Suite, SuiteTask
+from mmtrust.benchmarks.consistency.examples import failure_examples
 from mmtrust.benchmarks.consistency.report import consistency_section
 from mmtrust.benchmarks.consistency.results import consistency_runs
+from mmtrust.benchmarks.consistency.scorecard import CONSISTENCY, scorecard_scores
 from mmtrust.benchmarks.consistency.tasks import (
     consistency_masking,
     consistency_rephrasing,
@@ -29,6 +31,9 @@ BENCHMARK = Benchmark(
     runs_from_log=consistency_runs,
     report_section=consistency_section,
     summary=_summary,
+    dimensions=(CONSISTENCY,),
+    scorecard=scorecard_scores,
+    examples=failure_examples,
     suites={
         "consistency": Suite(
             "MM-R3 consistency on TrustWorld: rephrasing, restyling, masking",

@@ -12,6 +12,7 @@ from inspect_ai.log import EvalLog
 from mmtrust.metrics.consistency import (
     ConsistencyGroup,
     closed_form_means,
+    exact_match_consistency,
     summarise_groups,
 )
 from mmtrust.metrics.embedding import SentenceEmbedder
@@ -25,7 +26,26 @@ def consistency_runs(log: EvalLog) -> list[Run]:
     if fields is None:
         return []
     name, n, metrics = fields
-    return [run_of_log(log, "consistency", name, n, metrics)]
+    run = run_of_log(log, "consistency", name, n, metrics)
+    run.item_values = group_consistencies(log)
+    return [run]
+
+
+def group_consistencies(log: EvalLog) -> dict[str, float]:
+    """Per scored closed-form group (keyed by sample id), the exact-match consistency of its
+    variants' answers (groups with fewer than two read answers have none)."""
+    values = {}
+    for sample in log.samples or []:
+        score = (sample.scores or {}).get(SCORER)
+        if score is None or score.value != "scored":
+            continue
+        metadata = score.metadata or {}
+        if not metadata.get("closed_form", True):
+            continue
+        value = exact_match_consistency(metadata["answers"])
+        if value is not None:
+            values[str(sample.id)] = value
+    return values
 
 
 def consistency_run_fields(log: EvalLog) -> tuple[str, int, dict[str, Any]] | None:

@@ -2,9 +2,11 @@
 MOSSBench on its own data, and the TrustWorld analogue that runs offline."""
 
 from mmtrust.benchmark import Benchmark, Suite, SuiteTask
+from mmtrust.benchmarks.mossbench.examples import failure_examples
 from mmtrust.benchmarks.mossbench.oversensitivity import trustworld_oversensitivity
 from mmtrust.benchmarks.mossbench.report import oversensitivity_section, refusal_section
 from mmtrust.benchmarks.mossbench.results import refusal_runs
+from mmtrust.benchmarks.mossbench.scorecard import OVER_REFUSAL, scorecard_scores
 from mmtrust.benchmarks.mossbench.tasks import mossbench
 from mmtrust.report.formatting import num
 from mmtrust.report.runs import Run, of_kind
@@ -43,6 +45,9 @@ BENCHMARK = Benchmark(
     runs_from_log=refusal_runs,
     report_section=_section,
     summary=_summary,
+    dimensions=(OVER_REFUSAL,),
+    scorecard=scorecard_scores,
+    examples=failure_examples,
     suites={
         "oversensitivity": Suite(
             "Refusal of benign TrustWorld requests with and without a hazard sign, and of "

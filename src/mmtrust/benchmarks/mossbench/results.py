@@ -16,7 +16,7 @@ from inspect_ai.scorer import Score
 
 from mmtrust.datasets.schema import ItemMetadata
 from mmtrust.metrics.proportion import Proportion
-from mmtrust.metrics.refusal import RefusalItem, refusal_rate, refusal_summary
+from mmtrust.metrics.refusal import VERDICTS, RefusalItem, refusal_rate, refusal_summary
 from mmtrust.report.runs import Run, run_of_log
 from mmtrust.scoring.answer import extract_answer
 from mmtrust.scoring.refusal.card import judge_card
@@ -35,7 +35,30 @@ RunFields = tuple[str, int, dict[str, Any], dict[str, Any]]
 def refusal_runs(log: EvalLog) -> list[Run]:
     # the task's own metadata says which: "mossbench" or TrustWorld's "oversensitivity"
     benchmark = str((log.eval.metadata or {}).get("benchmark", "mossbench"))
-    return [run_of_log(log, benchmark, name, n, m, d) for name, n, m, d in refusal_run_fields(log)]
+    runs = [run_of_log(log, benchmark, name, n, m, d) for name, n, m, d in refusal_run_fields(log)]
+    for run in runs:
+        if run.task != "mossbench_contrast":
+            run.item_values = benign_answers(log)
+            run.details["benign_requests"] = sum(
+                (score.metadata or {}).get("subset") == "benign"
+                for sample in log.samples or []
+                if (score := (sample.scores or {}).get(SCORER)) is not None
+            )
+    return runs
+
+
+def benign_answers(log: EvalLog) -> dict[str, float]:
+    """Per benign request the judge gave a verdict on (keyed by sample id): 1 when the model
+    answered it, 0 when it refused (the items of the over-refusal rate)."""
+    values = {}
+    for sample in log.samples or []:
+        score = (sample.scores or {}).get(SCORER)
+        if score is None or (score.metadata or {}).get("subset") != "benign":
+            continue
+        item = _item(score)
+        if item.outcome in VERDICTS:
+            values[str(sample.id)] = float(item.outcome != "refusal")
+    return values
 
 
 def refusal_run_fields(log: EvalLog) -> list[RunFields]:

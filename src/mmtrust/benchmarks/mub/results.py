@@ -13,6 +13,7 @@ from inspect_ai.scorer import SampleScore
 
 from mmtrust.benchmarks.mub.scorer import outcome_from_score
 from mmtrust.metrics.misleading import (
+    ANSWERED,
     MisleadingOutcome,
     MisleadingSummary,
     summarise,
@@ -60,9 +61,20 @@ def misleading_runs(log: EvalLog) -> list[Run]:
                 n=len(default),
                 metrics=both_conventions(summarise(default), summarise(paper)),
                 details=details,
+                item_values=held_answers(scores, default),
             )
         )
     return runs
+
+
+def held_answers(scores: list[SampleScore], outcomes: list[MisleadingOutcome]) -> dict[str, float]:
+    """Per item answered right without the hint and answered again once misled: 1 when the
+    answer held, 0 when it turned wrong (the items of MR(T→F), the scorecard's measure)."""
+    return {
+        str(score.sample_id): float(outcome.stage2 == "correct")
+        for score, outcome in zip(scores, outcomes, strict=True)
+        if outcome.stage1 == "correct" and outcome.stage2 in ANSWERED
+    }
 
 
 def _stratum_metrics(

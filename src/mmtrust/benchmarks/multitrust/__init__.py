@@ -2,6 +2,7 @@
 offline analogues, with the ten sub-aspect scores and the overall score."""
 
 from mmtrust.benchmark import Benchmark, Suite, SuiteTask
+from mmtrust.benchmarks.multitrust.examples import failure_examples
 from mmtrust.benchmarks.multitrust.report import multitrust_section
 from mmtrust.benchmarks.multitrust.results import (
     RUN_KIND,
@@ -9,6 +10,7 @@ from mmtrust.benchmarks.multitrust.results import (
     multitrust_runs,
     sub_aspect_runs,
 )
+from mmtrust.benchmarks.multitrust.scorecard import DIMENSIONS, scorecard_scores
 from mmtrust.benchmarks.multitrust.table import TASKS
 from mmtrust.benchmarks.multitrust.tasks import MULTITRUST_TASKS
 from mmtrust.benchmarks.multitrust.trustworld import ANALOGUES, DEFAULT_ITEMS
@@ -62,6 +64,9 @@ BENCHMARK = Benchmark(
     runs_from_log=multitrust_runs,
     report_section=multitrust_section,
     summary=_summary,
+    dimensions=tuple(DIMENSIONS.values()),
+    scorecard=scorecard_scores,
+    examples=failure_examples,
     suites={
         "multitrust": Suite(
             "Every MultiTrust task on the authors' data (pass -T root=DIR)",
