@@ -192,8 +192,8 @@ def test_a_run_killed_mid_way_resumes_asking_only_what_is_missing(
 
     resumed = collect(tmp_path / "logs")
     assert resumed.selection.incomplete == [] and len(resumed.selection.superseded) == 1
-    (log,) = resumed.selection.complete
-    ids = [str(sample.id) for sample in log.samples or []]
+    (header,) = resumed.selection.complete
+    ids = [str(sample.id) for sample in read_eval_log(header.location).samples or []]
     assert len(ids) == len(set(ids)) == 60  # every sample exactly once
 
     subprocess.run(_cli(tmp_path / "uninterrupted"), env=environment, check=True)

@@ -440,9 +440,10 @@ def _count(value: int | None) -> str:
 def _summary(runs: list[Run]) -> str:
     if not runs:
         return "no mmtrust runs found"
-    lines = [f"{'model':<22} {'task':<36} {'n':>5} {'acc':>7}"]
+    width = max(22, *(len(r.model) for r in runs))
+    lines = [f"{'model':<{width}} {'task':<36} {'n':>5} {'acc':>7}"]
     for r in runs:
-        line = f"{r.model:<22} {r.task:<36} {r.n:>5} {num(r.metrics.get('accuracy')):>7}"
+        line = f"{r.model:<{width}} {r.task:<36} {r.n:>5} {num(r.metrics.get('accuracy')):>7}"
         benchmark = benchmark_of_run(r.details.get("benchmark"))
         lines.append(line + (benchmark.summary(r) if benchmark else ""))
     return "\n".join(lines)

@@ -49,7 +49,7 @@ from mmtrust.benchmarks.multitrust.table_pii_stereotype import (
     celebrity_template,
 )
 from mmtrust.benchmarks.multitrust.typography import rendered_text_image, text_font
-from mmtrust.benchmarks.multitrust.unrelated import CACHE_ENV
+from mmtrust.cache import CACHE_ENV
 from tests.multitrust.pii_stereotype_roots import (
     BAD_RECORDS,
     CELEB_CSV,

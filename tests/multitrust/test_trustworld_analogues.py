@@ -27,7 +27,7 @@ from mmtrust.benchmarks.multitrust.adversarial_analogue import AttackSettings, a
 from mmtrust.benchmarks.multitrust.evaluators import truth_box
 from mmtrust.benchmarks.multitrust.items import RawItem
 from mmtrust.benchmarks.multitrust.table import SubDataset, task_spec
-from mmtrust.benchmarks.multitrust.unrelated import CACHE_ENV
+from mmtrust.cache import CACHE_ENV
 from mmtrust.datasets.trustworld import (
     Scene,
     SceneObject,

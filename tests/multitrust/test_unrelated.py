@@ -13,7 +13,6 @@ import pytest
 from PIL import Image
 
 from mmtrust.benchmarks.multitrust.unrelated import (
-    CACHE_ENV,
     UNRELATED_KINDS,
     UnrelatedKind,
     cache_dir,
@@ -21,6 +20,7 @@ from mmtrust.benchmarks.multitrust.unrelated import (
     pool_of,
     unrelated_image_path,
 )
+from mmtrust.cache import CACHE_ENV
 
 SIZE = (48, 32)
 """(width, height): not square, so a swapped width and height shows."""

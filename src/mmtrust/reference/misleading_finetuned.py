@@ -10,18 +10,17 @@ demo report can set the two models side by side with no training and no download
 from __future__ import annotations
 
 import hashlib
-import os
 import shutil
 import tempfile
 from pathlib import Path
 
+from mmtrust.cache import cache_root
 from mmtrust.reference import reference_model_dir
 
 MISLEADING_FINETUNED_NAME = "reference-misleading-ft"
 ADAPTER_DIR = Path(__file__).parent / "misleading_adapter"
 SUMMARY_FILE = "finetune_summary.json"
 """The before/after summary ``mmtrust finetune-misleading`` wrote beside the adapter."""
-CACHE_ENV = "MMTRUST_CACHE_DIR"
 
 
 def misleading_finetuned_dir() -> Path:
@@ -36,8 +35,7 @@ def misleading_finetuned_dir() -> Path:
     # new reference weights merge afresh instead of serving a stale model
     digest = hashlib.sha256(adapter.read_bytes())
     digest.update((reference_model_dir() / "model.safetensors").read_bytes())
-    base = Path(os.environ.get(CACHE_ENV) or Path.home() / ".cache" / "mmtrust")
-    target = base / "models" / f"{MISLEADING_FINETUNED_NAME}-{digest.hexdigest()[:16]}"
+    target = cache_root() / "models" / f"{MISLEADING_FINETUNED_NAME}-{digest.hexdigest()[:16]}"
     if not (target / "config.json").is_file():
         _merge_into(target)
     return target

@@ -46,7 +46,8 @@ class LogProblem:
 @dataclass
 class LogSelection:
     complete: list[EvalLog] = field(default_factory=list)
-    """The newest complete log of each task, oldest first."""
+    """The newest complete log of each task, oldest first: its header only (no samples;
+    ``mmtrust.report.results.collect`` reads them)."""
     incomplete: list[IncompleteRun] = field(default_factory=list)
     problems: list[LogProblem] = field(default_factory=list)
     superseded: list[str] = field(default_factory=list)
@@ -68,7 +69,7 @@ def select_logs(log_dir: Path | str) -> LogSelection:
         try:
             headers.append(read_eval_log(info.name, header_only=True))
         except Exception as error:
-            selection.problems.append(LogProblem(info.name, _unreadable(error)))
+            selection.problems.append(LogProblem(info.name, unreadable(error)))
     by_task: dict[str, list[EvalLog]] = {}
     for header in headers:
         by_task.setdefault(header.eval.task_id, []).append(header)
@@ -76,16 +77,16 @@ def select_logs(log_dir: Path | str) -> LogSelection:
         attempts.sort(key=lambda h: (h.status == "success", h.eval.created, h.location))
         newest = attempts[-1]
         selection.superseded += [h.location for h in attempts[:-1]]
+        # a log where every sample failed has no results: nothing to report
+        if newest.status == "success" and newest.results is not None:
+            selection.complete.append(newest)
+            continue
         try:
             log = read_eval_log(newest.location)
         except Exception as error:
-            selection.problems.append(LogProblem(newest.location, _unreadable(error)))
+            selection.problems.append(LogProblem(newest.location, unreadable(error)))
             continue
-        # a log where every sample failed has no results: nothing to report
-        if log.status == "success" and log.results is not None:
-            selection.complete.append(log)
-        else:
-            selection.incomplete.append(_incomplete(log))
+        selection.incomplete.append(_incomplete(log))
     selection.complete.sort(key=lambda log: (log.eval.created, log.location))
     return selection
 
@@ -108,7 +109,7 @@ def _incomplete(log: EvalLog) -> IncompleteRun:
     )
 
 
-def _unreadable(error: Exception) -> str:
+def unreadable(error: Exception) -> str:
     return (
         "unreadable log: corrupt, truncated or not an Inspect log "
         f"({type(error).__name__}: {error})"

@@ -6,14 +6,16 @@ from the same code as the headline numbers). Each log goes to the benchmark that
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 from typing import Any
 
-from inspect_ai.log import EvalLog
+from inspect_ai.log import EvalLog, read_eval_log
 
 from mmtrust.benchmarks import BENCHMARKS, benchmark_of_task
 from mmtrust.report.examples import Example
-from mmtrust.report.log_selection import LogProblem, LogSelection, select_logs
+from mmtrust.report.log_cache import cached
+from mmtrust.report.log_selection import LogProblem, LogSelection, select_logs, unreadable
 from mmtrust.report.runs import Run
 
 
@@ -40,19 +42,32 @@ def collect(log_dir: Path | str) -> Collected:
     selection = select_logs(log_dir)
     runs: list[Run] = []
     examples: list[Example] = []
-    for log in selection.complete:
-        found = runs_from_log(log)
-        if not found:
+    for header in selection.complete:
+        if benchmark_of_task(header.eval.task) is None:
             selection.problems.append(
-                LogProblem(log.location, f"task {log.eval.task!r} is not an mmtrust benchmark")
+                LogProblem(
+                    header.location, f"task {header.eval.task!r} is not an mmtrust benchmark"
+                )
             )
+            continue
+        try:
+            found, picked = cached(header.location, partial(_read_log, header.location))
+        except Exception as error:
+            selection.problems.append(LogProblem(header.location, unreadable(error)))
+            continue
         runs.extend(found)
-        examples.extend(examples_from_log(log))
+        examples.extend(picked)
     for benchmark in BENCHMARKS:
         if benchmark.aggregate_runs is not None:
             own = [run for run in runs if run.details.get("benchmark") in benchmark.run_kinds]
             runs.extend(benchmark.aggregate_runs(own))
     return Collected(runs, selection, examples)
+
+
+def _read_log(location: str) -> tuple[list[Run], list[Example]]:
+    """A complete log's runs and examples, from all its samples."""
+    log = read_eval_log(location)
+    return runs_from_log(log), examples_from_log(log)
 
 
 def collect_runs(log_dir: Path | str) -> list[Run]:

@@ -29,17 +29,17 @@ from typing import Literal
 import numpy as np
 from PIL import Image, ImageDraw
 
+from mmtrust.cache import cache_root
+
 UnrelatedKind = Literal["color", "nature", "noise"]
 UNRELATED_KINDS: tuple[UnrelatedKind, ...] = ("color", "nature", "noise")
 DEFAULT_SIZE = (512, 512)
 """(width, height) of a generated image when the item's own image gives no size."""
-CACHE_ENV = "MMTRUST_CACHE_DIR"
 
 
 def cache_dir() -> Path:
     """Where generated images are kept: ``$MMTRUST_CACHE_DIR`` or ``~/.cache/mmtrust``."""
-    base = os.environ.get(CACHE_ENV) or Path.home() / ".cache" / "mmtrust"
-    return Path(base) / "multitrust" / "unrelated"
+    return cache_root() / "multitrust" / "unrelated"
 
 
 def _rng(seed: int, kind: str, key: str) -> random.Random:
