@@ -1,5 +1,6 @@
 """What the report reads out of each complete log (its runs and examples), kept between
-reports in mmtrust's cache (``$MMTRUST_CACHE_DIR/report/``).
+reports in mmtrust's cache (``$MMTRUST_CACHE_DIR/report/``), with its header and what the
+report forms over several logs (MultiTrust's bootstrapped sub-aspects).
 
 Reading a log is what a report spends its time on: Inspect parses every sample (about 4 ms
 each on these machines, most of it rebuilding the sample's event timeline), so a report over
@@ -31,13 +32,19 @@ FORMAT = 1
 T = TypeVar("T")
 
 
-def cached(location: str, read: Callable[[], T]) -> T:
-    """``read()``'s result for the complete log at ``location``: from the cache when the same
-    log was read by the same mmtrust before, else read now and kept."""
-    path = _local_path(location)
-    if os.environ.get(CACHE_SWITCH) == "0" or path is None:
-        return read()
-    entry = _entry(path)
+def cached(location: str, read: Callable[[], T], part: str = "results") -> T:
+    """``read()``'s result for the complete log at ``location`` (``part`` names what is read
+    of it: its results, its header): from the cache when the same log was read by the same
+    mmtrust before, else read now and kept."""
+    key = log_key(location)
+    return read() if key is None else cached_value(f"{part}|{key}", read)
+
+
+def cached_value(key: str, compute: Callable[[], T]) -> T:
+    """``compute()``'s result kept under ``key`` (which must name everything it depends on)."""
+    if os.environ.get(CACHE_SWITCH) == "0":
+        return compute()
+    entry = cache_root() / "report" / f"{hashlib.sha256(key.encode()).hexdigest()}.pickle"
     try:
         with entry.open("rb") as handle:
             value: T = pickle.load(handle)
@@ -46,23 +53,19 @@ def cached(location: str, read: Callable[[], T]) -> T:
         pass  # no entry yet, or a cache folder that cannot be read: a miss
     except Exception:  # a damaged entry: a miss, and it goes
         entry.unlink(missing_ok=True)
-    value = read()
+    value = compute()
     _store(entry, value)
     return value
 
 
-def _local_path(location: str) -> Path | None:
-    """The log's file on this machine (None for a remote log: not cached)."""
+def log_key(location: str) -> str | None:
+    """What identifies a log file's content and the code that reads it: its path, size and
+    modification time, and mmtrust's source (None for a remote log: never cached)."""
     path = Path(location.removeprefix("file://"))
-    return path if path.is_file() else None
-
-
-def _entry(log: Path) -> Path:
-    stat = log.stat()
-    key = hashlib.sha256(
-        f"{FORMAT}|{log.resolve()}|{stat.st_size}|{stat.st_mtime_ns}|{code_digest()}".encode()
-    ).hexdigest()
-    return cache_root() / "report" / f"{key}.pickle"
+    if not path.is_file():
+        return None
+    stat = path.stat()
+    return f"{FORMAT}|{path.resolve()}|{stat.st_size}|{stat.st_mtime_ns}|{code_digest()}"
 
 
 def _store(entry: Path, value: object) -> None:

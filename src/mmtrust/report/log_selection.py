@@ -10,10 +10,13 @@ number. A file that cannot be read is named with the reason, and the rest is rep
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from inspect_ai.log import EvalLog, list_eval_logs, read_eval_log
+
+from mmtrust.report.log_cache import cached
 
 
 @dataclass(frozen=True)
@@ -67,7 +70,7 @@ def select_logs(log_dir: Path | str) -> LogSelection:
     headers: list[EvalLog] = []
     for info in infos:
         try:
-            headers.append(read_eval_log(info.name, header_only=True))
+            headers.append(cached(info.name, partial(_header, info.name), part="header"))
         except Exception as error:
             selection.problems.append(LogProblem(info.name, unreadable(error)))
     by_task: dict[str, list[EvalLog]] = {}
@@ -89,6 +92,10 @@ def select_logs(log_dir: Path | str) -> LogSelection:
         selection.incomplete.append(_incomplete(log))
     selection.complete.sort(key=lambda log: (log.eval.created, log.location))
     return selection
+
+
+def _header(location: str) -> EvalLog:
+    return read_eval_log(location, header_only=True)
 
 
 def _incomplete(log: EvalLog) -> IncompleteRun:

@@ -14,7 +14,7 @@ from inspect_ai.log import EvalLog, read_eval_log
 
 from mmtrust.benchmarks import BENCHMARKS, benchmark_of_task
 from mmtrust.report.examples import Example
-from mmtrust.report.log_cache import cached
+from mmtrust.report.log_cache import cached, cached_value, log_key
 from mmtrust.report.log_selection import LogProblem, LogSelection, select_logs, unreadable
 from mmtrust.report.runs import Run
 
@@ -57,10 +57,18 @@ def collect(log_dir: Path | str) -> Collected:
             continue
         runs.extend(found)
         examples.extend(picked)
+    # formed over the runs of every log read: kept under all their logs' keys (not kept when a
+    # log is remote, with no key)
+    keys = [log_key(header.location) for header in selection.complete]
     for benchmark in BENCHMARKS:
         if benchmark.aggregate_runs is not None:
             own = [run for run in runs if run.details.get("benchmark") in benchmark.run_kinds]
-            runs.extend(benchmark.aggregate_runs(own))
+            aggregate = partial(benchmark.aggregate_runs, own)
+            if None in keys:
+                runs.extend(aggregate())
+            else:
+                key = "|".join(sorted(str(k) for k in keys))
+                runs.extend(cached_value(f"aggregate|{benchmark.name}|{key}", aggregate))
     return Collected(runs, selection, examples)
 
 
