@@ -3,7 +3,8 @@
 The goal is that a report over 20 models x the default suite renders in under 10 s and that
 the page stays usable. Nobody runs 20 real models for a benchmark, so the logs are built
 synthetically from one real run of the default suite (``--source-logs``, e.g. ``out/logs`` of
-``make demo``; without it the script runs the default suite on the reference model itself with
+``make demo``, of which the logs of one model are taken, ``--source-model``, default the reference
+model; without it the script runs the default suite on the reference model itself with
 ``--limit`` items per task): every source log is copied once per model, with the model renamed
 (``synthetic/model-07``), fresh task, run and eval ids (the report counts one log per
 ``eval.task_id``: ``report/log_selection``) and, for a seeded share of the samples of each
@@ -13,17 +14,23 @@ of the same shape (same kind of value, same role, image condition, subset, ...; 
 (``benchmarks/*/results.py``) accept and yet the models' numbers differ. Writing them is setup,
 not timed.
 
-Timed, side by side, each ``--repeats`` times (the median is printed): ``mmtrust.api.report``
-over the 1-model source logs and over the 20 models, split into collecting the runs from the
-logs (``report.results.collect``), rendering and writing report.html (``write_report``) and
-the rest (results.json). The split is read from the same calls: ``mmtrust.api``'s ``collect``
-and ``write_report`` are wrapped with timers, so nothing runs twice. For the page it prints
-cheap proxies of "usable": its size and its numbers of table rows, ``<details>`` and ``<svg>``
-charts. It exits 1 when the 20-model report takes longer than the budget, so it doubles as a
-check; ``--profile`` adds where that report's time goes (cProfile, by function and package).
+Timed, side by side: ``mmtrust.api.report`` over the 1-model source logs and over the 20
+models, each cold (an empty report cache, ``report/log_cache``, in a fresh
+``$MMTRUST_CACHE_DIR``: every log parsed, as the first report over new logs; timed once, it
+takes minutes at 20 models) and warm (the cache the cold run left: a second report over the same
+logs; the median of ``--repeats``). Each is split into collecting the runs from the logs
+(``report.results.collect``), rendering and writing report.html (``write_report``) and the rest
+(results.json). The split is read from the same calls: ``mmtrust.api``'s ``collect`` and
+``write_report`` are wrapped with timers, so nothing runs twice. The cold 1-model run also pays
+the process's one-time loads (the sentence-embedding model, the templates). For the page it
+prints cheap proxies of "usable": its size and its numbers of table rows, ``<details>``,
+``<svg>`` charts and ``<img>`` thumbnails. It exits 1 when the warm 20-model report takes longer
+than the budget, so it doubles as a check; ``--profile`` adds where the 20-model report's time
+goes (cProfile, by function and package; ``--profile cold`` profiles a cold one).
 
-    python benchmarks/report_scale.py [--source-logs DIR] [--models 20] [--repeats 3]
-        [--limit 60] [--share 0.25] [--budget 10] [--work-dir DIR] [--profile]
+    python benchmarks/report_scale.py [--source-logs DIR [--source-model M] | --limit 60]
+        [--models 20] [--repeats 3] [--share 0.25] [--budget 10] [--work-dir DIR]
+        [--profile [cold|warm]]
 """
 
 from __future__ import annotations
@@ -49,7 +56,7 @@ from typing import Any
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-from inspect_ai.log import EvalLog, EvalSample, list_eval_logs, read_eval_log, write_eval_log
+from inspect_ai.log import EvalLog, list_eval_logs, read_eval_log, write_eval_log
 from inspect_ai.scorer import Score
 
 import mmtrust.api as api
@@ -112,7 +119,7 @@ def score_shape(score: Score) -> tuple[Any, ...]:
 
 
 def varied_scores(
-    samples: list[EvalSample], originals: list[dict[str, Score] | None], share: float, seed: str
+    originals: list[dict[str, Score] | None], share: float, seed: str
 ) -> list[dict[str, Score] | None]:
     """Each sample's scores, a seeded ``share`` of them (per scorer) replaced by a copy of
     another sample's score of the same scorer and shape (the item's own ids kept)."""
@@ -170,9 +177,7 @@ def write_synthetic_logs(source: Path, out: Path, models: int, share: float) -> 
             spec.eval_id = synthetic_id(eval_id, model)
             spec.eval_set_id = synthetic_id(set_id, model) if set_id else None
             seed = f"{index}:{spec.task}:{task_id}"
-            for sample, scores in zip(
-                samples, varied_scores(samples, originals, share, seed), strict=True
-            ):
+            for sample, scores in zip(samples, varied_scores(originals, share, seed), strict=True):
                 sample.scores = scores
             name = f"{spec.created[:19].replace(':', '-')}_{spec.task.split('/')[-1]}"
             path = out / f"model-{index:02d}" / f"{name}_{spec.eval_id}.eval"
@@ -194,6 +199,29 @@ def _rename(log: EvalLog, model: str) -> None:
             sample.output.model = model
         if old in sample.model_usage:
             sample.model_usage[model] = sample.model_usage.pop(old)
+
+
+def one_model(source: Path, model: str | None, work: Path) -> tuple[Path, str]:
+    """``source`` and its model when it holds the logs of one model; else a copy of the logs
+    of ``model`` (default: the reference model, or the first model named) under ``work``."""
+    headers = [read_eval_log(info.name, header_only=True) for info in list_eval_logs(str(source))]
+    models = sorted({header.eval.model for header in headers})
+    if model is None and len(models) == 1:
+        return source, models[0]
+    chosen = model or (SOURCE_MODEL if SOURCE_MODEL in models else models[0])
+    if chosen not in models:
+        raise SystemExit(f"no log of {chosen} in {source} (its models: {', '.join(models)})")
+    if models == [chosen]:
+        return source, chosen
+    folder = work / "1-model"
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    for header in headers:
+        if header.eval.model == chosen:
+            # copy2 keeps the modification time (the report cache's key)
+            shutil.copy2(header.location.removeprefix("file://"), folder)
+    print(f"{source} holds {len(models)} models: the logs of {chosen} copied to {folder}")
+    return folder, chosen
 
 
 def source_logs(limit: int, work: Path) -> Path:
@@ -281,7 +309,7 @@ def time_report(log_dir: Path, out: Path, repeats: int) -> tuple[Timings, Page]:
     return timings, page
 
 
-def profile_report(log_dir: Path, out: Path, top: int) -> None:
+def profile_report(log_dir: Path, out: Path, top: int, kind: str) -> None:
     profiler = cProfile.Profile()
     profiler.enable()
     api.report(log_dir, out)
@@ -289,7 +317,7 @@ def profile_report(log_dir: Path, out: Path, top: int) -> None:
     stats = pstats.Stats(profiler)
     raw: dict[tuple[str, int, str], tuple[Any, ...]] = stats.stats  # type: ignore[attr-defined]
     total = max(cumulative for (_, _, _, cumulative, _) in raw.values())
-    print(f"\nprofile of the {log_dir.name} report ({total:.2f} s under cProfile)")
+    print(f"\nprofile of the {kind} {log_dir.name} report ({total:.2f} s under cProfile)")
     print(f"  {'cumulative s':>12} {'own s':>8}  function")
     ranked = sorted(raw.items(), key=lambda kv: -kv[1][3])
     shown = 0
@@ -316,6 +344,8 @@ def _short(filename: str) -> str:
 
 
 def _package(filename: str) -> str:
+    if filename == "~":
+        return "builtins (pickle, json, ...)"
     parts = _short(filename).split("/")
     if parts[0] in ("mmtrust", "inspect_ai") and len(parts) > 2:
         return ".".join(parts[:2])
@@ -334,31 +364,37 @@ def _median(values: list[float]) -> float:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--source-logs", type=Path, default=None, help="logs of one model")
+    parser.add_argument(
+        "--source-model", default=None, help="the model whose logs are copied, of several"
+    )
     parser.add_argument("--models", type=int, default=20)
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--limit", type=int, default=60, help="items per task of the own run")
     parser.add_argument("--share", type=float, default=0.25, help="scores varied per model")
     parser.add_argument("--budget", type=float, default=BUDGET_S, help="seconds, 20 models")
     parser.add_argument("--work-dir", type=Path, default=None, help="kept (default: a temp dir)")
-    parser.add_argument("--profile", action="store_true")
+    parser.add_argument(
+        "--profile", nargs="?", const="warm", choices=("warm", "cold"), default=None
+    )
     parser.add_argument("--top", type=int, default=25, help="profile lines")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="report-scale-") as temporary:
         work = args.work_dir or Path(temporary)
         work.mkdir(parents=True, exist_ok=True)
         source = args.source_logs or source_logs(args.limit, work)
+        source, model = one_model(source, args.source_model, work)
         synthetic = work / f"{args.models}-models"
         made = synthetic / "made-from.txt"
         recipe = _recipe(source, args.models, args.share)
         if made.is_file() and made.read_text() == recipe:
-            print(f"source: {source}; reusing the synthetic logs in {synthetic}")
+            print(f"source: {source} ({model}); reusing the synthetic logs in {synthetic}")
         else:
             started = time.perf_counter()
             written = write_synthetic_logs(source, synthetic, args.models, args.share)
             synthetic.mkdir(parents=True, exist_ok=True)
             made.write_text(recipe)
             print(
-                f"source: {source} ({len(list_eval_logs(str(source)))} logs); "
+                f"source: {source} ({len(list_eval_logs(str(source)))} logs of {model}); "
                 f"{written} synthetic logs ({args.models} models) written in "
                 f"{time.perf_counter() - started:.0f} s (setup, not timed)"
             )
@@ -398,7 +434,10 @@ def main() -> int:
         print(f"{args.models} models / 1 model: cold {cold_ratio:.1f}x, warm {warm_ratio:.1f}x")
         many = _median(many_warm.total)
         if args.profile:
-            profile_report(synthetic, work / "out-profile", args.top)
+            if args.profile == "cold":
+                os.environ[CACHE_ENV] = str(work / "cache-profile")
+                shutil.rmtree(os.environ[CACHE_ENV], ignore_errors=True)
+            profile_report(synthetic, work / "out-profile", args.top, args.profile)
         if many > args.budget:
             print(f"OVER BUDGET: {many:.2f} s > {args.budget:g} s for {args.models} models, warm")
             return 1
