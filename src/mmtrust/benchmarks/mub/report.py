@@ -98,7 +98,10 @@ def _paper_row(run: Run) -> dict[str, Any] | None:
 
 def _chart(runs: list[Run]) -> dict[str, Any]:
     """Grouped horizontal bars per run with interval whiskers (the SVG's geometry)."""
-    label_width, bar_width, bar_height, gap = 260, 560, 14, 14
+    labels = [f"{run.model} · {run.task}" for run in runs]
+    # room for the longest label at the 12 px font (about 7 px a character), never less than 260
+    label_width = max(260, 7 * max(len(label) for label in labels) + 12)
+    bar_width, bar_height, gap = 560, 14, 14
     group_height = bar_height * len(_SERIES) + gap
     height = group_height * len(runs) + 30
     ticks = [
@@ -132,7 +135,7 @@ def _chart(runs: list[Run]) -> dict[str, Any]:
                 )
         groups.append(
             {
-                "label": f"{run.model} · {run.task}",
+                "label": labels[index],
                 "label_x": label_width - 8,
                 "label_y": top + group_height / 2,
                 "bars": bars,
