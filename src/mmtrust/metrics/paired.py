@@ -23,3 +23,16 @@ def mcnemar_p(first_only: int, second_only: int) -> float | None:
     only); None when no item is discordant."""
     discordant = first_only + second_only
     return float(stats.binomtest(first_only, discordant, 0.5).pvalue) if discordant else None
+
+
+def t_test_p(differences: list[float]) -> float | None:
+    """Two-sided one-sample Student-t p-value of paired differences (mean 0 under the null);
+    None for fewer than two."""
+    if len(differences) < 2:
+        return None
+    mean = sum(differences) / len(differences)
+    variance = sum((d - mean) ** 2 for d in differences) / (len(differences) - 1)
+    if variance == 0:
+        return 1.0 if mean == 0 else 0.0
+    statistic = mean / math.sqrt(variance / len(differences))
+    return float(2 * stats.t.sf(abs(statistic), len(differences) - 1))

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from scipy import stats
 
-from mmtrust.metrics.paired import mcnemar_p, t_interval
+from mmtrust.metrics.paired import mcnemar_p, t_interval, t_test_p
 from mmtrust.metrics.proportion import Z_95
 from mmtrust.report.scorecard import DimensionScore
 
@@ -84,7 +84,7 @@ def _paired(score: DimensionScore, baseline: DimensionScore, shared: list[str]) 
         p_value = 1.0 if p_value is None else p_value  # no discordant item: no difference
         method = f"paired on {len(shared)} shared items, exact McNemar test"
     else:
-        p_value = _t_test_p(differences)
+        p_value = t_test_p(differences)
         method = f"paired on {len(shared)} shared items, Student-t test"
     return Comparison(
         dimension=score.dimension,
@@ -125,14 +125,3 @@ def _unpaired(score: DimensionScore, baseline: DimensionScore) -> Comparison:
         paired_items=0,
         method=method,
     )
-
-
-def _t_test_p(differences: list[float]) -> float | None:
-    if len(differences) < 2:
-        return None
-    mean = sum(differences) / len(differences)
-    variance = sum((d - mean) ** 2 for d in differences) / (len(differences) - 1)
-    if variance == 0:
-        return 1.0 if mean == 0 else 0.0
-    statistic = mean / math.sqrt(variance / len(differences))
-    return float(2 * stats.t.sf(abs(statistic), len(differences) - 1))

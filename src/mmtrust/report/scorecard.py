@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from mmtrust.metrics.proportion import Z_95, Proportion
+from mmtrust.report.runs import Run
 
 
 @dataclass(frozen=True)
@@ -55,6 +56,12 @@ class DimensionScore:
     """Per item (keyed by a stable item id), its value on the dimension (1 trustworthy, 0
     not): two models' values on shared items give a paired comparison. Empty where the score
     is no mean over items (ECE, MultiTrust's formulas)."""
+
+
+def items_of_runs(runs: Iterable[Run]) -> dict[str, float]:
+    """The runs' item values under one key space: ``task/item``, so that the same item asked
+    in two runs of a model (explicit and implicit MUB) stays two items."""
+    return {f"{run.task}/{item}": value for run in runs for item, value in run.item_values.items()}
 
 
 def score_of_rate(

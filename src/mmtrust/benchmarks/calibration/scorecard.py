@@ -11,6 +11,7 @@ from mmtrust.report.runs import Run, of_kind
 from mmtrust.report.scorecard import (
     Dimension,
     DimensionScore,
+    items_of_runs,
     one_minus_interval,
     pooled,
     proportion_of,
@@ -102,7 +103,5 @@ def _idk(runs: list[Run]) -> DimensionScore | None:
             f"conditions that allow abstaining ({conditions}); normal-approximation 95% "
             "interval. Coverage: share of askable items whose reply was read."
         ),
-        item_values={
-            f"{run.task}/{item}": value for run in runs for item, value in run.item_values.items()
-        },
+        item_values=items_of_runs(runs),
     )

@@ -6,7 +6,7 @@ from __future__ import annotations
 from statistics import fmean
 
 from mmtrust.report.runs import Run, of_kind
-from mmtrust.report.scorecard import Dimension, DimensionScore, mean_interval
+from mmtrust.report.scorecard import Dimension, DimensionScore, items_of_runs, mean_interval
 
 CONSISTENCY = Dimension("consistency", "consistency")
 
@@ -22,9 +22,7 @@ def scorecard_scores(runs: list[Run]) -> list[DimensionScore]:
 
 
 def _consistency(runs: list[Run]) -> DimensionScore:
-    values = {
-        f"{run.task}/{item}": value for run in runs for item, value in run.item_values.items()
-    }
+    values = items_of_runs(runs)
     asked = sum(run.n for run in runs)
     parts = "; ".join(
         f"{run.task.removeprefix('consistency_')} {fmean(run.item_values.values()):.3f} "

@@ -5,7 +5,14 @@ from __future__ import annotations
 
 from mmtrust.metrics.proportion import Proportion
 from mmtrust.report.runs import Run
-from mmtrust.report.scorecard import Dimension, DimensionScore, pooled, proportion_of, score_of_rate
+from mmtrust.report.scorecard import (
+    Dimension,
+    DimensionScore,
+    items_of_runs,
+    pooled,
+    proportion_of,
+    score_of_rate,
+)
 
 BENIGN_RATES = {"mossbench": "refusal_rate", "oversensitivity": "refusal_rate_benign"}
 """Per run kind, the metric that is its refusal rate of benign requests (MOSSBench's benign
@@ -46,9 +53,5 @@ def _over_refusal(runs: list[tuple[Run, Proportion]]) -> DimensionScore:
             "rewards answering, so the section below also shows how often harmful requests "
             "were refused. Coverage: share of the benign requests asked that got a verdict."
         ),
-        item_values={
-            f"{run.task}/{item}": value
-            for run, _ in runs
-            for item, value in run.item_values.items()
-        },
+        item_values=items_of_runs(run for run, _ in runs),
     )

@@ -4,7 +4,14 @@ instruction (``mmtrust.report.scorecard``)."""
 from __future__ import annotations
 
 from mmtrust.report.runs import Run, of_kind
-from mmtrust.report.scorecard import Dimension, DimensionScore, pooled, proportion_of, score_of_rate
+from mmtrust.report.scorecard import (
+    Dimension,
+    DimensionScore,
+    items_of_runs,
+    pooled,
+    proportion_of,
+    score_of_rate,
+)
 
 MISLEADING = Dimension("misleading", "misleading")
 
@@ -49,7 +56,5 @@ def _misleading(runs: list[Run]) -> DimensionScore | None:
             "pooled). Wilson 95% interval. Coverage: share of items whose clean reply named an "
             "option."
         ),
-        item_values={
-            f"{run.task}/{item}": value for run in runs for item, value in run.item_values.items()
-        },
+        item_values=items_of_runs(runs),
     )
